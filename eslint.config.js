@@ -1,0 +1,63 @@
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "src/generated/", ".data/", ".tools/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    // The broker is generic: it must not know GraphQL, HTTP or the activity domain,
+    // and only its index.ts is imported from outside.
+    files: ["src/broker/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "graphql",
+                "type-graphql",
+                "@apollo/*",
+                "express",
+                "**/graphql/**",
+                "**/usecases/**",
+                "**/workflows/**",
+              ],
+              message: "The broker is generic: no GraphQL, HTTP or domain imports.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/broker/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "broker/(?!index\\.js$).+",
+              message: "Import the broker through src/broker/index.ts only.",
+            },
+            { group: ["**/test/**"], message: "Production code never imports test helpers." },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,14 @@
+import swc from "unplugin-swc";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  // SWC emits decorator metadata (type-graphql needs it); esbuild does not.
+  plugins: [swc.vite({ module: { type: "es6" } })],
+  test: {
+    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    globalSetup: ["test/helpers/globalSetup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
+  },
+});
