@@ -17,6 +17,7 @@ export type { SchemaEngine };
 
 // Node has WebAssembly built in, but @types/node 20 does not declare it (only the DOM
 // lib does), so the little this module uses is declared here.
+// eslint-disable-next-line @typescript-eslint/no-namespace -- mirrors the global the runtime provides
 declare namespace WebAssembly {
   type ModuleImports = Record<string, unknown>;
   class Module {
