@@ -21,7 +21,8 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import { embeddedAdapterFactory, openPglite } from "./embeddedAdapter.js";
 
 export { PrismaClient };
-export type { Prisma } from "../generated/prisma/client.js";
+export { Prisma } from "../generated/prisma/client.js";
+export type { Activity, Notification, User, UserStats } from "../generated/prisma/client.js";
 
 export const DEFAULT_PGLITE_DATA_DIR = "./.data/pglite";
 export const DEFAULT_POOL_SIZE = 10;

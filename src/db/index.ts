@@ -7,6 +7,10 @@ export {
   PrismaClient,
   type Database,
   type DatabaseConfig,
-  type Prisma,
+  Prisma,
+  type Activity,
+  type Notification,
+  type User,
+  type UserStats,
 } from "./database.js";
 export { applyPendingMigrations, type AppliedMigrations } from "./migrations/applyMigrations.js";
