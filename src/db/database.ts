@@ -19,6 +19,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { embeddedAdapterFactory, openPglite } from "./embeddedAdapter.js";
+import { postgresWithAtomicScripts } from "./migrations/scriptExecution.js";
 
 export { PrismaClient };
 export { Prisma } from "../generated/prisma/client.js";
@@ -37,7 +38,7 @@ export interface Database {
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
-  /** Disconnects Prisma and closes the pool or the embedded database. */
+  /** Disconnects Prisma and closes the pool or the embedded database. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -89,11 +90,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   let adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   let pglite: PGlite | undefined;
   if (config.kind === "postgres") {
-    adapterFactory = new PrismaPg({
-      connectionString: config.url,
-      max: config.poolSize,
-      connectionTimeoutMillis: 5_000,
-    });
+    adapterFactory = postgresWithAtomicScripts(
+      new PrismaPg({
+        connectionString: config.url,
+        max: config.poolSize,
+        connectionTimeoutMillis: 5_000,
+      }),
+    );
   } else {
     try {
       if (config.dataDir !== "memory://") await mkdir(config.dataDir, { recursive: true });
@@ -108,6 +111,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   }
 
   const prisma = new PrismaClient({ adapter: adapterFactory });
+  let closing: Promise<void> | undefined;
   const database: Database = {
     config,
     prisma,
@@ -115,9 +119,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },
-    async close() {
-      await prisma.$disconnect();
-      await pglite?.close();
+    close() {
+      closing ??= (async () => {
+        await prisma.$disconnect();
+        await pglite?.close();
+      })();
+      return closing;
     },
   };
 
