@@ -3,7 +3,18 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "src/generated/", ".data/", ".tools/", "coverage/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "src/generated/",
+      ".data/",
+      ".tools/",
+      "coverage/",
+      "examples/web/src/generated/",
+      "examples/web/dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
