@@ -1,0 +1,244 @@
+// Internal to the broker: the broker itself, which runs registered workflows.
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "pino";
+import { backoffDelayMs } from "./backoff.js";
+import { elapsedMs } from "./clock.js";
+import {
+  BrokerError,
+  InvalidWorkflowError,
+  TransactionStartTimeoutError,
+  WorkflowRetriesExhaustedError,
+  WorkflowTimeoutError,
+} from "./errors.js";
+import { createBrokerLogger } from "./logger.js";
+import { checkTransactionOptions, resolveTransactionOptions } from "./options.js";
+import { runAttempt, type StepTiming } from "./runAttempt.js";
+import type { ResolvedTransactionOptions, TransactionOptions, TransactionRunner } from "./types.js";
+import { isDefinedWorkflow, type SomeWorkflow, type Workflow } from "./workflow.js";
+import { findWriteConflict } from "./writeConflict.js";
+
+/** A committed run. */
+export interface WorkflowRun<Result> {
+  /** The merge of the steps' outputs (see WorkflowResult). */
+  output: Result;
+  /** How many attempts it took: 1, plus one per retry after a write conflict. */
+  attempts: number;
+  /** From the call to `run` to the commit, retries and back-off included. */
+  durationMs: number;
+  /** Every step that ran, in order, on every attempt (a step that failed on a conflict included). */
+  steps: StepTiming[];
+}
+
+/** A registered workflow as the catalogue shows it. */
+export interface WorkflowDescription {
+  name: string;
+  /** The use cases' names, in the order they run. */
+  steps: string[];
+  /** The options its runs use when they do not override them: workflow, then broker defaults, then built-in. */
+  options: ResolvedTransactionOptions;
+}
+
+/** Runs workflows, each in one transaction. */
+export interface Broker<Tx> {
+  /**
+   * Runs `workflow` with `input` in one transaction and resolves once it has committed.
+   * Each step's input is `{ ...input, ...outputs of the steps before it }`.
+   *
+   * Guarantees: a run that resolves has committed; a run that rejects has written nothing.
+   * Options resolve field by field: `overrides`, then the workflow's, then the broker's
+   * defaults, then the built-in ones; invalid overrides or a workflow this broker was not
+   * created with reject with InvalidWorkflowError before any transaction starts. A write
+   * conflict or deadlock re-runs the whole workflow in a fresh transaction after an
+   * exponential, fully jittered back-off, up to `retry.maxAttempts` attempts in all
+   * (then WorkflowRetriesExhaustedError); nothing else is retried. No step starts after
+   * the deadline (`timeout` from the transaction's start): WorkflowTimeoutError. A step
+   * that throws: WorkflowStepError. No start within `maxWait`: TransactionStartTimeoutError.
+   * A failing commit that is none of these rejects with the database's own error.
+   */
+  run<Input extends object, Result extends object>(
+    workflow: Workflow<Tx, Input, Result>,
+    input: NoInfer<Input>,
+    overrides?: TransactionOptions,
+  ): Promise<WorkflowRun<Result>>;
+  /** Every registered workflow, in registration order, with its steps and resolved options. */
+  listWorkflows(): WorkflowDescription[];
+  /** Resolves once no run is in flight (runs started meanwhile included); for graceful shutdown. */
+  drain(): Promise<void>;
+  /** How many runs are in flight right now (called, not yet settled). */
+  readonly inFlight: number;
+}
+
+/** What a broker is made of. */
+export interface BrokerConfig<Tx> {
+  /** Starts the transactions: a PrismaClient, or anything with its interactive `$transaction`. */
+  client: TransactionRunner<Tx>;
+  /** The workflows it runs; names must be unique. */
+  workflows: readonly SomeWorkflow<NoInfer<Tx>>[];
+  /** Receives run and step logs (secrets redacted). Default: a silent logger. */
+  logger?: Logger;
+  /** Options for workflows that do not set them (each field on its own). */
+  defaults?: TransactionOptions;
+}
+
+/**
+ * Creates a broker that runs `config.workflows` through `config.client`. Throws
+ * InvalidWorkflowError for a client without `$transaction`, a workflow not made by
+ * defineWorkflow, a duplicate workflow name, or invalid defaults.
+ */
+export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
+  const { client, workflows, defaults } = config;
+  if (typeof client?.$transaction !== "function") {
+    throw new InvalidWorkflowError(
+      "createBroker: the client must have an interactive $transaction",
+    );
+  }
+  checkTransactionOptions(defaults, "the broker defaults");
+  resolveTransactionOptions([defaults], "the broker defaults");
+  const registry = new Map<
+    string,
+    { workflow: SomeWorkflow<Tx>; options: ResolvedTransactionOptions }
+  >();
+  for (const workflow of workflows) {
+    if (!isDefinedWorkflow(workflow)) {
+      throw new InvalidWorkflowError("createBroker: every workflow must come from defineWorkflow");
+    }
+    if (registry.has(workflow.name)) {
+      throw new InvalidWorkflowError(`createBroker: two workflows are named "${workflow.name}"`);
+    }
+    const where = `workflow "${workflow.name}"`;
+    registry.set(workflow.name, {
+      workflow,
+      options: resolveTransactionOptions([workflow.options, defaults], where),
+    });
+  }
+  const logger = createBrokerLogger(config.logger);
+  const inFlight = new Set<Promise<unknown>>();
+
+  async function execute(
+    workflow: SomeWorkflow<Tx>,
+    input: unknown,
+    overrides: unknown,
+  ): Promise<WorkflowRun<object>> {
+    // Stage 1: check the request. Nothing has touched the database yet.
+    const registered = isDefinedWorkflow(workflow) ? registry.get(workflow.name) : undefined;
+    if (registered === undefined || registered.workflow !== workflow) {
+      const name = isDefinedWorkflow(workflow) ? `"${workflow.name}"` : "given";
+      throw new InvalidWorkflowError(`The workflow ${name} is not registered with this broker`);
+    }
+    const where = `a run of workflow "${workflow.name}"`;
+    if (typeof input !== "object" || input === null) {
+      throw new InvalidWorkflowError(`${where}: the input must be an object`);
+    }
+    checkTransactionOptions(overrides, where);
+    const options = resolveTransactionOptions([overrides, workflow.options, defaults], where);
+
+    // Stage 2: attempt, and re-attempt after write conflicts.
+    const runLogger = logger.child({ workflow: workflow.name, runId: randomUUID() });
+    const startedAt = performance.now();
+    const timings: StepTiming[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const attemptLogger = runLogger.child({ attempt });
+      attemptLogger.debug(
+        { isolationLevel: options.isolationLevel, timeoutMs: options.timeout },
+        "attempt started",
+      );
+      try {
+        const output = await runAttempt({
+          client,
+          workflow,
+          input,
+          options,
+          attempt,
+          logger: attemptLogger,
+          timings,
+        });
+        const durationMs = elapsedMs(startedAt);
+        attemptLogger.info(
+          { outcome: "committed", attempts: attempt, durationMs },
+          "workflow committed",
+        );
+        return { output, attempts: attempt, durationMs, steps: timings };
+      } catch (error) {
+        const conflict = error instanceof BrokerError ? undefined : findWriteConflict(error);
+        const conflictInStep =
+          error instanceof BrokerError && error.code === "WORKFLOW_STEP_FAILED"
+            ? findWriteConflict(error.cause)
+            : undefined;
+        const writeConflict = conflict ?? conflictInStep;
+        // Stage 3: anything but a write conflict is final.
+        if (writeConflict === undefined) {
+          attemptLogger.warn(
+            {
+              outcome: outcomeOf(error),
+              attempts: attempt,
+              durationMs: elapsedMs(startedAt),
+              err: error,
+            },
+            "workflow failed",
+          );
+          throw error;
+        }
+        if (attempt >= options.retry.maxAttempts) {
+          const exhausted = new WorkflowRetriesExhaustedError({
+            workflow: workflow.name,
+            attempts: attempt,
+            cause: writeConflict,
+          });
+          attemptLogger.warn(
+            {
+              outcome: "retries-exhausted",
+              attempts: attempt,
+              durationMs: elapsedMs(startedAt),
+              err: exhausted,
+            },
+            "workflow failed",
+          );
+          throw exhausted;
+        }
+        // Stage 4: back off, then start over in a fresh transaction.
+        const delayMs = backoffDelayMs(options.retry, attempt);
+        attemptLogger.info(
+          { outcome: "write-conflict", delayMs, durationMs: elapsedMs(startedAt) },
+          "write conflict: retrying",
+        );
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  return {
+    run<Input extends object, Result extends object>(
+      workflow: Workflow<Tx, Input, Result>,
+      input: NoInfer<Input>,
+      overrides?: TransactionOptions,
+    ): Promise<WorkflowRun<Result>> {
+      const running = execute(workflow as SomeWorkflow<Tx>, input, overrides) as Promise<
+        WorkflowRun<Result>
+      >;
+      inFlight.add(running);
+      const forget = () => inFlight.delete(running);
+      running.then(forget, forget);
+      return running;
+    },
+    listWorkflows() {
+      return [...registry.values()].map(({ workflow, options }) => ({
+        name: workflow.name,
+        steps: workflow.steps.map((step) => step.name),
+        options: { ...options, retry: { ...options.retry } },
+      }));
+    },
+    async drain() {
+      while (inFlight.size > 0) await Promise.allSettled(inFlight);
+    },
+    get inFlight() {
+      return inFlight.size;
+    },
+  };
+}
+
+function outcomeOf(error: unknown): string {
+  if (error instanceof WorkflowTimeoutError) return "timed-out";
+  if (error instanceof TransactionStartTimeoutError) return "start-timed-out";
+  return "failed";
+}

@@ -1,0 +1,45 @@
+/**
+ * The broker: runs named workflows, each a list of use cases executed in order in one
+ * database transaction, with typed chaining of their inputs and outputs, isolation levels,
+ * deadlines, retries after write conflicts, and structured logs.
+ *
+ * It is generic: it knows nothing of GraphQL, HTTP or the activity domain, and needs from
+ * the database client only an interactive `$transaction` (see TransactionRunner).
+ * This file is its only entry point; every other file under src/broker is internal.
+ */
+export type {
+  IsolationLevel,
+  ResolvedTransactionOptions,
+  RetryPolicy,
+  StepContext,
+  TransactionOptions,
+  TransactionRunner,
+  UseCase,
+} from "./types.js";
+export type { ResultOf, Spread, StepInputError, StepListError } from "./chaining.js";
+export { defineUseCase } from "./useCase.js";
+export {
+  defineWorkflow,
+  type SomeWorkflow,
+  type Workflow,
+  type WorkflowInput,
+  type WorkflowResult,
+} from "./workflow.js";
+export {
+  createBroker,
+  type Broker,
+  type BrokerConfig,
+  type WorkflowDescription,
+  type WorkflowRun,
+} from "./broker.js";
+export type { StepTiming } from "./runAttempt.js";
+export {
+  BrokerError,
+  InvalidWorkflowError,
+  TransactionStartTimeoutError,
+  WorkflowRetriesExhaustedError,
+  WorkflowStepError,
+  WorkflowTimeoutError,
+  type BrokerErrorCode,
+} from "./errors.js";
+export { BUILT_IN_DEFAULTS } from "./options.js";

@@ -1,0 +1,215 @@
+// Internal to the broker: one attempt of a run, in one transaction.
+import type { Logger } from "pino";
+import { startDeadline, untilAborted, type Deadline } from "./deadline.js";
+import {
+  BrokerError,
+  TransactionStartTimeoutError,
+  WorkflowStepError,
+  WorkflowTimeoutError,
+} from "./errors.js";
+import { elapsedMs } from "./clock.js";
+import { toError } from "./toError.js";
+import { isTransactionApiError } from "./transactionErrors.js";
+import type {
+  ResolvedTransactionOptions,
+  StepContext,
+  TransactionRunner,
+  UseCase,
+} from "./types.js";
+
+/**
+ * How much longer than the broker's own deadline Prisma's transaction timer runs. The
+ * broker's deadline decides (no step starts after it, and the commit starts before it);
+ * Prisma's timer only stops a commit or rollback that hangs.
+ */
+export const PRISMA_TIMEOUT_GRACE_MS = 1_000;
+
+/** One step as it ran: for the run's timings. */
+export interface StepTiming {
+  name: string;
+  durationMs: number;
+  attempt: number;
+}
+
+export interface Attempt<Tx> {
+  client: TransactionRunner<Tx>;
+  workflow: { readonly name: string; readonly steps: readonly UseCase<Tx, object, object>[] };
+  input: object;
+  options: ResolvedTransactionOptions;
+  attempt: number;
+  /** Bound to the run (workflow, run id). */
+  logger: Logger;
+  /** Each step that ran is appended, also when it failed. */
+  timings: StepTiming[];
+}
+
+/** Where an attempt got to; read when it fails, to tell what failed. */
+interface Progress {
+  deadline: Deadline | undefined;
+  /** The step running or about to start; undefined once the last step is done. */
+  step: string | undefined;
+}
+
+/**
+ * Runs the workflow's steps in order in one transaction and resolves with the merge of
+ * their outputs once it has committed. Rejects, having written nothing, with
+ * WorkflowStepError, WorkflowTimeoutError, TransactionStartTimeoutError, or the database's
+ * own error when the commit itself fails (a write conflict among them).
+ */
+export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
+  const { client, workflow, options } = attempt;
+  const progress: Progress = { deadline: undefined, step: workflow.steps[0]?.name };
+  try {
+    // Whatever $transaction resolves with has committed: that is a success, whatever the clock says.
+    return await client.$transaction(
+      async (tx) => {
+        const deadline = startDeadline(
+          options.timeout,
+          () =>
+            new WorkflowTimeoutError({
+              workflow: workflow.name,
+              step: progress.step,
+              timeoutMs: options.timeout,
+            }),
+        );
+        progress.deadline = deadline;
+        return runSteps(attempt, tx, deadline, progress);
+      },
+      {
+        isolationLevel: options.isolationLevel,
+        timeout: options.timeout + PRISMA_TIMEOUT_GRACE_MS,
+        maxWait: options.maxWait,
+      },
+    );
+  } catch (error) {
+    throw explainFailure(error, attempt, progress);
+  } finally {
+    progress.deadline?.dispose();
+  }
+}
+
+async function runSteps<Tx>(
+  attempt: Attempt<Tx>,
+  tx: Tx,
+  deadline: Deadline,
+  progress: Progress,
+): Promise<object> {
+  const { workflow, input, logger } = attempt;
+  let available: object = { ...input };
+  let result: object = {};
+  for (const step of workflow.steps) {
+    // Stage 1: no step starts after the deadline.
+    progress.step = step.name;
+    if (deadline.expired()) throw deadline.signal.reason;
+
+    // Stage 2: run the step, waiting no longer than the deadline.
+    const stepLogger = logger.child({ step: step.name });
+    const context: StepContext<Tx> = Object.freeze({
+      tx,
+      signal: deadline.signal,
+      workflow: workflow.name,
+      step: step.name,
+      attempt: attempt.attempt,
+      logger: stepLogger,
+    });
+    const startedAt = performance.now();
+    const finish = (outcome: "succeeded" | "failed" | "timed-out", error?: unknown) => {
+      const durationMs = elapsedMs(startedAt);
+      attempt.timings.push({ name: step.name, durationMs, attempt: attempt.attempt });
+      stepLogger.debug(
+        { durationMs, outcome, ...(error === undefined ? {} : { err: error }) },
+        `step ${outcome}`,
+      );
+    };
+    let output: unknown;
+    try {
+      output = await untilAborted(invoke(step, available, context), deadline.signal);
+    } catch (thrown) {
+      // Once the deadline has passed, whatever the step did next is moot: the run timed out.
+      if (deadline.signal.aborted) {
+        finish("timed-out");
+        throw thrown;
+      }
+      const cause = toError(thrown);
+      finish("failed", cause);
+      throw new WorkflowStepError({
+        workflow: workflow.name,
+        step: step.name,
+        attempt: attempt.attempt,
+        cause,
+      });
+    }
+
+    // Stage 3: check the output and pass it on.
+    if (typeof output !== "object" || output === null || Array.isArray(output)) {
+      const cause = new Error(
+        `The use case returned ${describeOutput(output)} instead of an object`,
+      );
+      finish("failed", cause);
+      throw new WorkflowStepError({
+        workflow: workflow.name,
+        step: step.name,
+        attempt: attempt.attempt,
+        cause,
+      });
+    }
+    finish("succeeded");
+    available = { ...available, ...output };
+    result = { ...result, ...output };
+  }
+
+  // Stage 4: commit only before the deadline.
+  progress.step = undefined;
+  if (deadline.expired()) throw deadline.signal.reason;
+  return result;
+}
+
+/** Calls the use case; a synchronous throw becomes a rejection. */
+function invoke<Tx>(
+  step: UseCase<Tx, object, object>,
+  input: object,
+  context: StepContext<Tx>,
+): Promise<unknown> {
+  return new Promise((resolve) => resolve(step.run(input, context)));
+}
+
+/** The error a failed attempt rejects with, telling the truth about what happened. */
+function explainFailure(error: unknown, attempt: Attempt<unknown>, progress: Progress): unknown {
+  const { workflow, options } = attempt;
+  // The callback never ran: the transaction did not start.
+  if (progress.deadline === undefined) {
+    return isTransactionApiError(error)
+      ? new TransactionStartTimeoutError({
+          workflow: workflow.name,
+          maxWaitMs: options.maxWait,
+          cause: error,
+        })
+      : error;
+  }
+  // Prisma expired the transaction under a step (its timer is a backstop behind the deadline).
+  if (error instanceof WorkflowStepError && isTransactionApiError(error.cause)) {
+    return new WorkflowTimeoutError({
+      workflow: workflow.name,
+      step: error.step,
+      timeoutMs: options.timeout,
+      cause: error.cause,
+    });
+  }
+  if (error instanceof BrokerError) return error;
+  // The commit ran out of time.
+  if (isTransactionApiError(error)) {
+    return new WorkflowTimeoutError({
+      workflow: workflow.name,
+      step: undefined,
+      timeoutMs: options.timeout,
+      cause: error,
+    });
+  }
+  return error;
+}
+
+function describeOutput(output: unknown): string {
+  if (output === null) return "null";
+  if (Array.isArray(output)) return "an array";
+  return typeof output === "undefined" ? "nothing" : `a ${typeof output}`;
+}

@@ -1,0 +1,77 @@
+// Internal to the broker: the shapes shared by its files. Import them from ./index.js.
+import type { Logger } from "pino";
+
+/** Prisma's names for PostgreSQL's four isolation levels. */
+export type IsolationLevel =
+  "ReadUncommitted" | "ReadCommitted" | "RepeatableRead" | "Serializable";
+
+/** How a workflow that hit a write conflict or deadlock is re-run. */
+export interface RetryPolicy {
+  /** Attempts in total, the first one included (1 = never retry). Whole number, at least 1. */
+  maxAttempts: number;
+  /** Upper bound of the first back-off delay; doubles with every further attempt. Whole number of ms, at least 0. */
+  baseDelayMs: number;
+  /** No back-off delay is ever longer than this. Whole number of ms, at least baseDelayMs. */
+  maxDelayMs: number;
+}
+
+/** Transaction options of a workflow or of one run; unset fields fall back to the next level. */
+export interface TransactionOptions {
+  /** The isolation level the transaction really runs at (applied on PostgreSQL and PGlite alike). */
+  isolationLevel?: IsolationLevel;
+  /** Milliseconds from the transaction's start after which no step starts and the run fails. */
+  timeout?: number;
+  /** Milliseconds to wait for a connection to start the transaction. */
+  maxWait?: number;
+  /** Retries after write conflicts and deadlocks; unset fields fall back to the next level. */
+  retry?: Partial<RetryPolicy>;
+}
+
+/** Options with every field set: what a workflow's runs use unless a run overrides them. */
+export interface ResolvedTransactionOptions {
+  isolationLevel: IsolationLevel;
+  timeout: number;
+  maxWait: number;
+  retry: RetryPolicy;
+}
+
+/**
+ * Anything with Prisma's interactive `$transaction`: `PrismaClient` is assignable to
+ * `TransactionRunner<Prisma.TransactionClient>`. The broker needs nothing else from the client.
+ */
+export interface TransactionRunner<Tx> {
+  $transaction<R>(
+    fn: (tx: Tx) => Promise<R>,
+    options?: { isolationLevel?: IsolationLevel; timeout?: number; maxWait?: number },
+  ): Promise<R>;
+}
+
+/**
+ * What a use case gets besides its input. There is deliberately no global client here:
+ * all of a step's database work goes through `tx`, the run's transaction.
+ */
+export interface StepContext<Tx> {
+  /** The run's transaction client. Its writes commit together with every other step's, or not at all. */
+  readonly tx: Tx;
+  /** Aborts when the run's deadline passes; long-running steps should stop then (their work is rolled back anyway). */
+  readonly signal: AbortSignal;
+  /** The workflow's name. */
+  readonly workflow: string;
+  /** This step's (use case's) name. */
+  readonly step: string;
+  /** 1 on the first attempt, 2 on the first retry after a write conflict, ... */
+  readonly attempt: number;
+  /** Bound to workflow, step and attempt; secrets in logged objects are redacted. */
+  readonly logger: Logger;
+}
+
+/**
+ * One step of a workflow: takes a typed input, works through the transaction it is given,
+ * returns a typed output object that is merged into the input of the steps after it.
+ */
+export interface UseCase<Tx, In extends object, Out extends object> {
+  /** Names the step in logs, errors, run timings and the workflow catalogue. */
+  readonly name: string;
+  /** Does the step's work; throwing (anything) rolls back the whole workflow. */
+  run(input: In, context: StepContext<Tx>): Promise<Out>;
+}

@@ -1,0 +1,39 @@
+// Internal to the broker: defining a use case.
+import { InvalidWorkflowError } from "./errors.js";
+import type { UseCase } from "./types.js";
+
+/**
+ * Declares a use case. Returns the very object it is given, typed: `Tx`, `In` and `Out` are
+ * inferred from the annotations of `run`, and workflows check their step chains against
+ * them. Throws InvalidWorkflowError when `name` is not a non-empty string or `run` is not a
+ * function.
+ *
+ * @example
+ * export const createActivity = defineUseCase({
+ *   name: "CreateActivity",
+ *   async run(input: { userId: string; title: string }, { tx }: StepContext<Prisma.TransactionClient>) {
+ *     const row = await tx.activity.create({ data: { ... } });
+ *     return { activityId: row.id };
+ *   },
+ * });
+ */
+export function defineUseCase<Tx, In extends object, Out extends object>(
+  useCase: UseCase<Tx, In, Out>,
+): UseCase<Tx, In, Out> {
+  checkUseCase(useCase, "defineUseCase");
+  return useCase;
+}
+
+/** Throws InvalidWorkflowError, naming `where`, unless `value` looks like a use case. */
+export function checkUseCase(value: unknown, where: string): void {
+  if (typeof value !== "object" || value === null) {
+    throw new InvalidWorkflowError(`${where}: a use case must be an object, got ${String(value)}`);
+  }
+  const { name, run } = value as { name?: unknown; run?: unknown };
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new InvalidWorkflowError(`${where}: a use case needs a non-empty name`);
+  }
+  if (typeof run !== "function") {
+    throw new InvalidWorkflowError(`${where}: use case "${name}" has no run function`);
+  }
+}
