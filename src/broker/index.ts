@@ -16,7 +16,13 @@ export type {
   TransactionRunner,
   UseCase,
 } from "./types.js";
-export type { ResultOf, Spread, StepInputError, StepListError } from "./chaining.js";
+export type {
+  ResultOf,
+  Spread,
+  StepInputError,
+  StepListError,
+  ValidatedSteps,
+} from "./chaining.js";
 export { defineUseCase } from "./useCase.js";
 export {
   defineWorkflow,
