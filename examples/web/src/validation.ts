@@ -1,0 +1,111 @@
+import type { CreateActivityInput } from "./generated/graphql";
+
+/**
+ * Client-side checks that mirror the server's limits, so most mistakes are caught before
+ * a round trip. The server stays the authority: its BAD_USER_INPUT errors are shown too.
+ * `?clientChecks=off` in the address turns these checks off to see the server's errors.
+ */
+export const clientChecksEnabled =
+  new URLSearchParams(window.location.search).get("clientChecks") !== "off";
+
+export const TEXT_MAX_LENGTH = 200;
+export const PASSWORD_MIN_LENGTH = 10;
+
+export interface ActivityFormValues {
+  type: string;
+  title: string;
+  description: string;
+  durationMinutes: string;
+  distanceKm: string;
+}
+export type ActivityField = keyof ActivityFormValues;
+export const ACTIVITY_FIELDS: readonly ActivityField[] = [
+  "type",
+  "title",
+  "description",
+  "durationMinutes",
+  "distanceKm",
+];
+
+export interface CredentialsValues {
+  email: string;
+  password: string;
+}
+export type CredentialsField = keyof CredentialsValues;
+export const CREDENTIALS_FIELDS: readonly CredentialsField[] = ["email", "password"];
+
+type FieldErrors<Field extends string> = Partial<Record<Field, string>>;
+
+function checkText(label: string, value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === "") return `${label} is required.`;
+  if (trimmed.length > TEXT_MAX_LENGTH) {
+    return `${label} must be at most ${TEXT_MAX_LENGTH} characters.`;
+  }
+  return undefined;
+}
+
+function checkNonNegative(label: string, value: string, integer: boolean): string | undefined {
+  if (value.trim() === "") return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number)) return `${label} must be a number.`;
+  if (number < 0) return `${label} must not be negative.`;
+  if (integer && !Number.isInteger(number)) return `${label} must be a whole number.`;
+  return undefined;
+}
+
+function withoutUndefined<Field extends string>(
+  errors: Record<Field, string | undefined>,
+): FieldErrors<Field> {
+  return Object.fromEntries(
+    Object.entries(errors).filter(([, message]) => message !== undefined),
+  ) as FieldErrors<Field>;
+}
+
+export function validateActivity(values: ActivityFormValues): FieldErrors<ActivityField> {
+  if (!clientChecksEnabled) return {};
+  return withoutUndefined({
+    type: checkText("Type", values.type),
+    title: checkText("Title", values.title),
+    description: undefined,
+    durationMinutes: checkNonNegative("Duration", values.durationMinutes, true),
+    distanceKm: checkNonNegative("Distance", values.distanceKm, false),
+  });
+}
+
+export function validateCredentials(
+  values: CredentialsValues,
+  mode: "login" | "register",
+): FieldErrors<CredentialsField> {
+  if (!clientChecksEnabled) return {};
+  const email = values.email.trim();
+  return withoutUndefined({
+    email:
+      email === ""
+        ? "E-mail is required."
+        : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)
+          ? undefined
+          : "Enter a valid e-mail address.",
+    password:
+      values.password === ""
+        ? "Password is required."
+        : mode === "register" && values.password.length < PASSWORD_MIN_LENGTH
+          ? `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`
+          : undefined,
+  });
+}
+
+function optionalNumber(value: string): number | null {
+  return value.trim() === "" ? null : Number(value);
+}
+
+export function toCreateActivityInput(values: ActivityFormValues): CreateActivityInput {
+  const description = values.description.trim();
+  return {
+    type: values.type.trim(),
+    title: values.title.trim(),
+    description: description === "" ? null : description,
+    durationMinutes: optionalNumber(values.durationMinutes),
+    distanceKm: optionalNumber(values.distanceKm),
+  };
+}
