@@ -1,0 +1,241 @@
+/**
+ * The example web app, built for production and served by `vite preview`, in headless
+ * Chromium against the real API (real HTTP, real database).
+ */
+import { randomUUID } from "node:crypto";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { launchChromium } from "./support/chromium.js";
+import { screenshotIfFailed } from "./support/screenshots.js";
+import { startWebApp, type WebApp } from "./support/webApp.js";
+
+const PASSWORD = "correct horse battery";
+const TOKEN_KEY = "activelog.sessionToken"; // examples/web/src/session.ts
+const PAGE_SIZE = 10; // ActivityList's page size
+
+let api: TestServer | undefined;
+let web: WebApp | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext | undefined;
+let page: Page | undefined;
+
+function currentPage(): Page {
+  if (!page) throw new Error("no page: beforeEach did not run");
+  return page;
+}
+
+function uniqueEmail(): string {
+  return `web-${randomUUID()}@example.com`;
+}
+
+/** The message shown for a field: the element its input names in aria-describedby. */
+async function fieldError(label: string): Promise<string | null> {
+  const input = currentPage().getByLabel(label, { exact: true });
+  if ((await input.getAttribute("aria-invalid")) !== "true") return null;
+  const errorId = await input.getAttribute("aria-describedby");
+  if (!errorId) return null;
+  return currentPage().locator(`[id="${errorId}"]`).textContent();
+}
+
+async function formError(): Promise<string | null> {
+  const alert = currentPage().locator(".form-error");
+  return (await alert.count()) > 0 ? alert.first().textContent() : null;
+}
+
+function statsText(): Promise<string | null> {
+  return currentPage().locator(".stats").textContent();
+}
+
+function activityTitles(): Promise<string[]> {
+  return currentPage()
+    .getByRole("list", { name: "Activities" })
+    .getByRole("listitem")
+    .locator("strong")
+    .allTextContents();
+}
+
+// The root tsconfig has no DOM types; these functions run in the page.
+interface PageGlobals {
+  sessionStorage: {
+    getItem(key: string): string | null;
+    setItem(key: string, value: string): void;
+  };
+}
+
+function readSessionToken(): Promise<string | null> {
+  return currentPage().evaluate(
+    (key) => (globalThis as unknown as PageGlobals).sessionStorage.getItem(key),
+    TOKEN_KEY,
+  );
+}
+
+function writeSessionToken(token: string): Promise<void> {
+  return currentPage().evaluate(
+    ([key, value]) => (globalThis as unknown as PageGlobals).sessionStorage.setItem(key, value),
+    [TOKEN_KEY, token] as const,
+  );
+}
+
+async function openApp(query = ""): Promise<void> {
+  if (!web) throw new Error("the web app did not start");
+  await currentPage().goto(new URL(query, web.url).toString());
+}
+
+async function submitCredentials(email: string, password: string, button: string) {
+  const p = currentPage();
+  await p.getByLabel("E-mail").fill(email);
+  await p.getByLabel("Password").fill(password);
+  await p.getByRole("button", { name: button, exact: true }).click();
+}
+
+async function signUp(email: string): Promise<void> {
+  await currentPage().getByRole("button", { name: "New here? Create an account" }).click();
+  await submitCredentials(email, PASSWORD, "Sign up");
+  await currentPage().getByRole("heading", { name: "Your activities" }).waitFor();
+}
+
+async function logActivity(fields: { type: string; title: string; duration?: string }) {
+  const p = currentPage();
+  await p.getByLabel("Type").fill(fields.type);
+  await p.getByLabel("Title").fill(fields.title);
+  if (fields.duration !== undefined) await p.getByLabel("Duration (minutes)").fill(fields.duration);
+  await p.getByRole("button", { name: "Log activity" }).click();
+}
+
+/** Logs activities straight through the API, as the signed-in user of the page. */
+async function createActivitiesThroughApi(titles: string[]): Promise<void> {
+  const token = await readSessionToken();
+  if (!api || !token) throw new Error("no API or no session token in sessionStorage");
+  for (const title of titles) {
+    const response = await fetch(api.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query:
+          "mutation ($input: CreateActivityInput!) { createActivity(input: $input) { activityId } }",
+        variables: { input: { type: "run", title } },
+      }),
+    });
+    const body = (await response.json()) as { errors?: unknown };
+    expect(body.errors).toBeUndefined();
+  }
+}
+
+describe("example web app", () => {
+  beforeAll(async () => {
+    // Chromium first: without it the suite fails at once, with the command to install it.
+    browser = await launchChromium();
+    api = await startTestServer();
+    web = await startWebApp(api.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+    await api?.close();
+  });
+
+  beforeEach(async () => {
+    if (!browser) throw new Error("Chromium did not start");
+    context = await browser.newContext();
+    page = await context.newPage();
+    await openApp();
+  });
+
+  afterEach(async (testContext) => {
+    await screenshotIfFailed(testContext, page);
+    await context?.close();
+  });
+
+  it("signs up, logs an activity and shows it in the list with the stats at 1", async () => {
+    await signUp(uniqueEmail());
+    await expect.poll(statsText).toBe("Total activities: 0");
+
+    await logActivity({ type: "run", title: "Morning run", duration: "42" });
+
+    await expect.poll(activityTitles).toEqual(["Morning run"]);
+    await expect.poll(statsText).toBe("Total activities: 1");
+    const item = currentPage().getByRole("listitem").filter({ hasText: "Morning run" });
+    expect(await item.textContent()).toContain("42 min");
+    // The form is ready for the next one.
+    expect(await currentPage().getByLabel("Title").inputValue()).toBe("");
+  });
+
+  it("shows the client-side check next to an empty title", async () => {
+    await signUp(uniqueEmail());
+
+    await logActivity({ type: "run", title: "" });
+
+    await expect.poll(() => fieldError("Title")).toBe("Title is required.");
+    expect(await fieldError("Type")).toBeNull();
+    await expect.poll(statsText).toBe("Total activities: 0");
+  });
+
+  it("shows the server's BAD_USER_INPUT next to the field it names", async () => {
+    await signUp(uniqueEmail());
+    // Same tab, same sessionStorage: still signed in, now without the client-side checks.
+    await openApp("?clientChecks=off");
+    const p = currentPage();
+    const response = p.waitForResponse(
+      (r) =>
+        r.url().endsWith("/graphql") && (r.request().postData() ?? "").includes("CreateActivity"),
+    );
+
+    await logActivity({ type: "run", title: "   " });
+
+    const body = (await (await response).json()) as {
+      errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+    };
+    const [serverError] = body.errors ?? [];
+    expect(serverError?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "title" });
+    expect(serverError?.message).toMatch(/title/i);
+    // The server's own message, next to the field it names.
+    await expect.poll(() => fieldError("Title")).toBe(serverError?.message);
+    await expect.poll(statsText).toBe("Total activities: 0");
+  });
+
+  it("lists activities newest first and loads the next page with Load more", async () => {
+    await signUp(uniqueEmail());
+    const titles = Array.from({ length: PAGE_SIZE + 2 }, (_, i) => `Activity ${i + 1}`);
+    await createActivitiesThroughApi(titles);
+    await currentPage().reload();
+
+    const newestFirst = [...titles].reverse();
+    await expect.poll(activityTitles).toEqual(newestFirst.slice(0, PAGE_SIZE));
+    await currentPage().getByRole("button", { name: "Load more" }).click();
+
+    await expect.poll(activityTitles).toEqual(newestFirst);
+    expect(await currentPage().getByRole("button", { name: "Load more" }).count()).toBe(0);
+    await expect.poll(statsText).toBe(`Total activities: ${titles.length}`);
+  });
+
+  it("shows EMAIL_TAKEN on sign-up and INVALID_CREDENTIALS on log-in, then logs in", async () => {
+    const email = uniqueEmail();
+    await signUp(email);
+    await currentPage().getByRole("button", { name: "Log out" }).click();
+
+    await currentPage().getByRole("button", { name: "New here? Create an account" }).click();
+    await submitCredentials(email, PASSWORD, "Sign up");
+    await expect.poll(() => fieldError("E-mail")).toMatch(/already exists/);
+
+    await currentPage().getByRole("button", { name: "Already have an account? Log in" }).click();
+    await submitCredentials(email, "not the password", "Log in");
+    await expect.poll(formError).toMatch(/e-mail address or the password is wrong/);
+
+    await submitCredentials(email, PASSWORD, "Log in");
+    await currentPage().getByRole("heading", { name: "Your activities" }).waitFor();
+    expect(await currentPage().getByText(email).count()).toBe(1);
+  });
+
+  it("goes back to the login screen when the server rejects the session (UNAUTHENTICATED)", async () => {
+    await signUp(uniqueEmail());
+    await writeSessionToken("not-a-real-session-token");
+
+    await currentPage().reload();
+
+    await currentPage().getByRole("heading", { name: "Log in" }).waitFor();
+    expect(await currentPage().getByRole("status").textContent()).toMatch(/session has ended/);
+    expect(await readSessionToken()).toBeNull();
+  });
+});
