@@ -94,7 +94,6 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     );
   }
   checkTransactionOptions(defaults, "the broker defaults");
-  resolveTransactionOptions([defaults], "the broker defaults");
   const registry = new Map<
     string,
     { workflow: SomeWorkflow<Tx>; options: ResolvedTransactionOptions }

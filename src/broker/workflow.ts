@@ -1,7 +1,7 @@
 // Internal to the broker: defining a workflow, and reading its types back.
 import type { ResultOf, SomeUseCase, TxOf, ValidatedSteps } from "./chaining.js";
 import { InvalidWorkflowError } from "./errors.js";
-import { checkTransactionOptions, freezeOptions, resolveTransactionOptions } from "./options.js";
+import { checkTransactionOptions, freezeOptions } from "./options.js";
 import type { TransactionOptions, UseCase } from "./types.js";
 import { checkUseCase } from "./useCase.js";
 
@@ -83,7 +83,6 @@ export function defineWorkflow<Input extends object>() {
     }
     list.forEach((step: unknown, index) => checkUseCase(step, `${where}, step ${index + 1}`));
     checkTransactionOptions(options, where);
-    resolveTransactionOptions([options], where);
 
     const workflow: Workflow<TxOf<Steps>, Input, ResultOf<Steps>> = Object.freeze({
       name,
