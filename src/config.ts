@@ -1,0 +1,83 @@
+/**
+ * Configuration from the environment, validated once at start. A bad value stops the
+ * process with a message naming the variable, before anything listens or connects.
+ */
+import { databaseConfigFromEnv, type DatabaseConfig } from "./db/index.js";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const NODE_ENVS = ["development", "production", "test"] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export interface AppConfig {
+  port: number;
+  nodeEnv: NodeEnv;
+  logLevel: LogLevel;
+  database: DatabaseConfig;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  /** How long a session token stays valid. */
+  sessionTtlMs: number;
+  /** How long shutdown waits for in-flight requests and workflows. */
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+}
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  range: [min: number, max: number],
+  problems: string[],
+): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < range[0] || value > range[1]) {
+    problems.push(`${name} must be a whole number from ${range[0]} to ${range[1]}, got "${text}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+  problems: string[],
+): T {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  problems.push(`${name} must be one of ${allowed.join(", ")}, got "${text}"`);
+  return fallback;
+}
+
+/** Reads and validates the configuration; throws {@link ConfigError} listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = oneOf(env, "NODE_ENV", NODE_ENVS, "development", problems);
+  const config = {
+    port: integer(env, "PORT", 4000, [0, 65535], problems),
+    nodeEnv,
+    logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info", problems),
+    bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 100_000, [1_000, 10_000_000], problems),
+    sessionTtlMs: integer(env, "SESSION_TTL_HOURS", 24 * 30, [1, 24 * 365], problems) * 3_600_000,
+    shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 10_000, [0, 600_000], problems),
+  };
+  let database: DatabaseConfig | undefined;
+  try {
+    database = databaseConfigFromEnv(env);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  if (problems.length > 0 || !database) throw new ConfigError(problems);
+  return { ...config, database };
+}

@@ -1,0 +1,42 @@
+/**
+ * Every `extensions.code` a client can see. Clients switch on these, so they are a closed
+ * set: add one here (and document it in the README) before any code can send it.
+ */
+export const ErrorCode = {
+  /** Input failed validation before any transaction opened; `extensions.field` names the field. */
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  /** The operation needs a valid, unexpired, unrevoked session token. */
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  /** registerUser: an account with this e-mail exists. */
+  EMAIL_TAKEN: "EMAIL_TAKEN",
+  /** login: unknown e-mail or wrong password (deliberately indistinguishable). */
+  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+  /** A workflow step failed; `extensions.workflow` and `extensions.step` say where. Nothing was written. */
+  WORKFLOW_STEP_FAILED: "WORKFLOW_STEP_FAILED",
+  /** A workflow ran past its deadline and was rolled back. Nothing was written. */
+  WORKFLOW_TIMEOUT: "WORKFLOW_TIMEOUT",
+  /** The database was too busy (no connection in time, or conflicts persisted). Safe to retry. */
+  SERVICE_BUSY: "SERVICE_BUSY",
+  /** The GraphQL document is invalid (unknown field, wrong literal type). */
+  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
+  /** The request could not be parsed as GraphQL. */
+  GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  /** A malformed HTTP request (bad JSON body, missing query, CSRF preflight). */
+  BAD_REQUEST: "BAD_REQUEST",
+  /** Introspection is disabled in production. */
+  INTROSPECTION_DISABLED: "INTROSPECTION_DISABLED",
+  /** The query nests selections deeper than Apollo Server allows. */
+  MAX_RECURSIVE_SELECTIONS_EXCEEDED: "MAX_RECURSIVE_SELECTIONS_EXCEEDED",
+  /** The request named an operation the document does not contain. */
+  OPERATION_RESOLUTION_FAILURE: "OPERATION_RESOLUTION_FAILURE",
+  /** Automatic persisted queries: the hash is unknown; resend with the query. */
+  PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
+  /** Automatic persisted queries are not supported by this server. */
+  PERSISTED_QUERY_NOT_SUPPORTED: "PERSISTED_QUERY_NOT_SUPPORTED",
+  /** Anything unexpected; details are logged, never sent in production. */
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
