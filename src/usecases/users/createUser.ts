@@ -1,0 +1,39 @@
+import { defineUseCase } from "../../broker/index.js";
+import { AppError } from "../../errors/appError.js";
+import { Prisma } from "../../db/index.js";
+import type { Step } from "../step.js";
+import { normalizeEmail } from "./normalizeEmail.js";
+import { hashPassword } from "./password.js";
+
+export class EmailTakenError extends AppError {
+  override readonly name = "EmailTakenError";
+  readonly code = "EMAIL_TAKEN";
+  constructor() {
+    super("An account with this e-mail already exists.");
+  }
+}
+
+/** Creates the user with a normalized, unique e-mail and a scrypt password hash. */
+export const createUser = defineUseCase({
+  name: "CreateUser",
+  async run(input: { email: string; password: string }, { tx }: Step) {
+    const email = normalizeEmail(input.email);
+    if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
+      throw new EmailTakenError();
+    }
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const user = await tx.user.create({
+        data: { email, passwordHash },
+        select: { id: true, email: true },
+      });
+      return { userId: user.id, email: user.email };
+    } catch (error) {
+      // Two registrations racing for one e-mail: the loser hits the unique index.
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+        throw new EmailTakenError();
+      }
+      throw error;
+    }
+  },
+});
