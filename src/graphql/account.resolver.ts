@@ -1,0 +1,48 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import type { User } from "../db/index.js";
+import { loginWorkflow, registerUserWorkflow } from "../workflows/index.js";
+import type { GraphQLContext } from "./context.js";
+import { LoginInput } from "./login.input.js";
+import { LoginPayload, RegisterUserPayload } from "./payloads.type.js";
+import { RegisterUserInput } from "./registerUser.input.js";
+import { UserType } from "./user.type.js";
+
+@Resolver()
+export class AccountResolver {
+  @Mutation(() => RegisterUserPayload, {
+    description: "Creates an account (workflow registerUser) and signs it in.",
+  })
+  async registerUser(
+    @Arg("input", () => RegisterUserInput) input: RegisterUserInput,
+    @Ctx() { broker, sessionTtlMs }: GraphQLContext,
+  ): Promise<RegisterUserPayload> {
+    const run = await broker.run(registerUserWorkflow, {
+      email: input.email,
+      password: input.password,
+      sessionTtlMs,
+    });
+    return run.output;
+  }
+
+  @Mutation(() => LoginPayload, { description: "Opens a session (workflow login)." })
+  async login(
+    @Arg("input", () => LoginInput) input: LoginInput,
+    @Ctx() { broker, sessionTtlMs }: GraphQLContext,
+  ): Promise<LoginPayload> {
+    const run = await broker.run(loginWorkflow, {
+      email: input.email,
+      password: input.password,
+      sessionTtlMs,
+    });
+    return run.output;
+  }
+
+  @Query(() => UserType, {
+    nullable: true,
+    description: "The signed-in user, or null when anonymous.",
+  })
+  async me(@Ctx() { viewerId, reads }: GraphQLContext): Promise<User | null> {
+    const id = await viewerId();
+    return id ? reads.user(id) : null;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Logger } from "pino";
+import type { Broker } from "../broker/index.js";
+import type { Prisma } from "../db/index.js";
+import { UnauthenticatedError } from "../errors/appError.js";
+import type { ReadModel } from "../queries/readModel.js";
+
+/** Per-request context: who is calling, and the services resolvers may use. */
+export interface GraphQLContext {
+  broker: Broker<Prisma.TransactionClient>;
+  reads: ReadModel;
+  logger: Logger;
+  sessionTtlMs: number;
+  /** The caller's user id, or null when anonymous; looked up once per request, on first use. */
+  viewerId(): Promise<string | null>;
+  /** The caller's user id; throws UNAUTHENTICATED (with the reason) when there is none. */
+  requireViewerId(): Promise<string>;
+}
+
+type Credentials = { kind: "none" } | { kind: "malformed" } | { kind: "bearer"; token: string };
+
+function readCredentials(authorization: string | undefined): Credentials {
+  if (authorization === undefined || authorization.trim() === "") return { kind: "none" };
+  const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(authorization.trim());
+  return match?.[1] ? { kind: "bearer", token: match[1] } : { kind: "malformed" };
+}
+
+export function createContext(
+  services: Omit<GraphQLContext, "viewerId" | "requireViewerId">,
+  authorization: string | undefined,
+): GraphQLContext {
+  const credentials = readCredentials(authorization);
+  let viewer: Promise<string | null> | undefined;
+  const viewerId = () => {
+    viewer ??=
+      credentials.kind === "bearer"
+        ? services.reads.userIdForSessionToken(credentials.token)
+        : Promise.resolve(null);
+    return viewer;
+  };
+  return {
+    ...services,
+    viewerId,
+    async requireViewerId() {
+      const id = await viewerId();
+      if (id) return id;
+      switch (credentials.kind) {
+        case "none":
+          throw new UnauthenticatedError();
+        case "malformed":
+          throw new UnauthenticatedError(
+            "The Authorization header must be 'Bearer <sessionToken>'.",
+          );
+        case "bearer":
+          throw new UnauthenticatedError(
+            "The session token is invalid, expired or revoked: sign in again.",
+          );
+        default: {
+          const unreachable: never = credentials;
+          throw new Error(`Unhandled credentials ${String(unreachable)}`);
+        }
+      }
+    },
+  };
+}

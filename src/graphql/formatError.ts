@@ -1,0 +1,130 @@
+/**
+ * The one place where errors become what a client sees. Every error leaves with a code
+ * from ErrorCode; anything unexpected is logged and masked as INTERNAL_SERVER_ERROR,
+ * and in production no stack trace or internal message reaches the client.
+ */
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { ValidationError } from "class-validator";
+import type { GraphQLFormattedError } from "graphql";
+import type { Logger } from "pino";
+import { ArgumentValidationError } from "type-graphql";
+import {
+  BrokerError,
+  TransactionStartTimeoutError,
+  WorkflowRetriesExhaustedError,
+  WorkflowStepError,
+  WorkflowTimeoutError,
+} from "../broker/index.js";
+import { AppError } from "../errors/appError.js";
+import { ERROR_CODES, ErrorCode } from "../errors/errorCodes.js";
+
+interface ClientError {
+  code: ErrorCode;
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+interface FieldProblem {
+  field: string;
+  messages: string[];
+}
+
+function fieldProblems(errors: ValidationError[], prefix = ""): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    return [...own, ...fieldProblems(error.children ?? [], field)];
+  });
+}
+
+function fromValidation(error: ArgumentValidationError): ClientError {
+  const problems = fieldProblems(error.extensions.validationErrors);
+  const first = problems[0];
+  return {
+    code: ErrorCode.BAD_USER_INPUT,
+    message: problems.flatMap((problem) => problem.messages).join("; ") || "Invalid input",
+    extensions: { field: first?.field, fields: problems },
+  };
+}
+
+function fromBroker(error: BrokerError, logger: Logger): ClientError {
+  if (error instanceof WorkflowStepError) {
+    const where = { workflow: error.workflow, step: error.step };
+    if (error.cause instanceof AppError) {
+      return {
+        code: error.cause.code,
+        message: error.cause.message,
+        extensions: { ...error.cause.extensions, ...where },
+      };
+    }
+    logger.error({ err: error, ...where }, "workflow step failed");
+    return {
+      code: ErrorCode.WORKFLOW_STEP_FAILED,
+      message: `The ${error.workflow} workflow failed at step ${error.step}; nothing was saved.`,
+      extensions: where,
+    };
+  }
+  if (error instanceof WorkflowTimeoutError) {
+    logger.warn({ err: error }, "workflow timed out");
+    return {
+      code: ErrorCode.WORKFLOW_TIMEOUT,
+      message: `The ${error.workflow} workflow took too long and was rolled back; nothing was saved.`,
+      extensions: { workflow: error.workflow, step: error.step },
+    };
+  }
+  if (
+    error instanceof TransactionStartTimeoutError ||
+    error instanceof WorkflowRetriesExhaustedError
+  ) {
+    logger.warn({ err: error }, "database busy");
+    return {
+      code: ErrorCode.SERVICE_BUSY,
+      message: "The service is busy; nothing was saved. Please retry.",
+      extensions: { workflow: error.workflow },
+    };
+  }
+  logger.error({ err: error }, "broker error");
+  return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: "Internal server error" };
+}
+
+export function createErrorFormatter(options: { logger: Logger; production: boolean }) {
+  const { logger, production } = options;
+
+  function classify(formatted: GraphQLFormattedError, original: unknown): ClientError {
+    if (original instanceof ArgumentValidationError) return fromValidation(original);
+    if (original instanceof AppError) {
+      return { code: original.code, message: original.message, extensions: original.extensions };
+    }
+    if (original instanceof BrokerError) return fromBroker(original, logger);
+    // GraphQL's and Apollo's own errors (parse, validation, variable coercion) carry a
+    // known code and a client-safe message. Anything a resolver throws without one of our
+    // codes arrives here as INTERNAL_SERVER_ERROR and is masked below.
+    const code = formatted.extensions?.code;
+    if (
+      typeof code === "string" &&
+      ERROR_CODES.has(code) &&
+      code !== ErrorCode.INTERNAL_SERVER_ERROR
+    ) {
+      return { code: code as ErrorCode, message: formatted.message };
+    }
+    logger.error({ err: original }, "unexpected error");
+    return {
+      code: ErrorCode.INTERNAL_SERVER_ERROR,
+      message: production ? "Internal server error" : formatted.message,
+    };
+  }
+
+  return function formatError(
+    formatted: GraphQLFormattedError,
+    error: unknown,
+  ): GraphQLFormattedError {
+    const { code, message, extensions } = classify(formatted, unwrapResolverError(error));
+    const stacktrace = production ? undefined : formatted.extensions?.stacktrace;
+    return {
+      message,
+      ...(formatted.locations && { locations: formatted.locations }),
+      ...(formatted.path && { path: formatted.path }),
+      extensions: { ...extensions, code, ...(stacktrace !== undefined && { stacktrace }) },
+    };
+  };
+}

@@ -1,0 +1,21 @@
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import type { Notification, User, UserStats } from "../db/index.js";
+import type { GraphQLContext } from "./context.js";
+import { NotificationType, UserStatsType, UserType } from "./user.type.js";
+
+@Resolver(() => UserType)
+export class UserResolver {
+  @FieldResolver(() => UserStatsType, { nullable: true })
+  stats(@Root() user: User, @Ctx() { reads }: GraphQLContext): Promise<UserStats | null> {
+    return reads.userStats(user.id);
+  }
+
+  @FieldResolver(() => [NotificationType], { description: "Most recent first." })
+  notifications(
+    @Root() user: User,
+    @Arg("first", () => Int, { defaultValue: 10 }) first: number,
+    @Ctx() { reads }: GraphQLContext,
+  ): Promise<Notification[]> {
+    return reads.recentNotifications(user.id, first);
+  }
+}

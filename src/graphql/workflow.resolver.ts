@@ -1,0 +1,13 @@
+import { Ctx, Query, Resolver } from "type-graphql";
+import type { GraphQLContext } from "./context.js";
+import { toWorkflowType, WorkflowType } from "./workflow.type.js";
+
+@Resolver()
+export class WorkflowResolver {
+  @Query(() => [WorkflowType], {
+    description: "Every named workflow, its steps and transaction options.",
+  })
+  workflows(@Ctx() { broker }: GraphQLContext): WorkflowType[] {
+    return broker.listWorkflows().map(toWorkflowType);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The read side: what resolvers may ask of the database, outside any workflow.
+ * Writes never happen here; they go through the broker's workflows.
+ */
+import { BadUserInputError } from "../errors/appError.js";
+import type { Activity, Notification, PrismaClient, User, UserStats } from "../db/index.js";
+import { hashSessionToken } from "../usecases/sessions/sessionToken.js";
+
+export const ACTIVITIES_PAGE_DEFAULT = 20;
+export const ACTIVITIES_PAGE_MAX = 50;
+export const NOTIFICATIONS_MAX = 50;
+
+export interface ActivityPage {
+  edges: { cursor: string; node: Activity }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** The cursor names the last row seen by its sort key (activity date, then id). */
+function encodeCursor(activity: Pick<Activity, "activityDate" | "id">): string {
+  return Buffer.from(JSON.stringify([activity.activityDate.toISOString(), activity.id])).toString(
+    "base64url",
+  );
+}
+
+function decodeCursor(cursor: string): { activityDate: Date; id: string } {
+  try {
+    const [date, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const activityDate = new Date(String(date));
+    if (
+      typeof id === "string" &&
+      /^[0-9a-f-]{36}$/i.test(id) &&
+      !Number.isNaN(activityDate.getTime())
+    ) {
+      return { activityDate, id };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadUserInputError(
+    "after",
+    "after is not a cursor returned by this API (use pageInfo.endCursor).",
+  );
+}
+
+export function createReadModel(prisma: PrismaClient) {
+  return {
+    /** The user behind a session token, if the session exists, is not revoked and has not expired. */
+    async userIdForSessionToken(token: string): Promise<string | null> {
+      const session = await prisma.session.findUnique({
+        where: { tokenHash: hashSessionToken(token) },
+        select: { userId: true, expiresAt: true, revokedAt: true },
+      });
+      if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null;
+      return session.userId;
+    },
+
+    user(id: string): Promise<User | null> {
+      return prisma.user.findUnique({ where: { id } });
+    },
+
+    userStats(userId: string): Promise<UserStats | null> {
+      return prisma.userStats.findUnique({ where: { userId } });
+    },
+
+    recentNotifications(userId: string, first: number): Promise<Notification[]> {
+      if (!Number.isInteger(first) || first < 0 || first > NOTIFICATIONS_MAX) {
+        throw new BadUserInputError(
+          "first",
+          `first must be a whole number from 0 to ${NOTIFICATIONS_MAX}.`,
+        );
+      }
+      return prisma.notification.findMany({
+        where: { userId },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: first,
+      });
+    },
+
+    /** The user's activities, newest first (by activity date, then id), keyset-paginated. */
+    async activities(
+      userId: string,
+      page: { first: number; after?: string | null },
+    ): Promise<ActivityPage> {
+      const { first, after } = page;
+      if (!Number.isInteger(first) || first < 1 || first > ACTIVITIES_PAGE_MAX) {
+        throw new BadUserInputError(
+          "first",
+          `first must be a whole number from 1 to ${ACTIVITIES_PAGE_MAX}.`,
+        );
+      }
+      const cursor = after ? decodeCursor(after) : null;
+      const rows = await prisma.activity.findMany({
+        where: {
+          userId,
+          ...(cursor && {
+            OR: [
+              { activityDate: { lt: cursor.activityDate } },
+              { activityDate: cursor.activityDate, id: { lt: cursor.id } },
+            ],
+          }),
+        },
+        orderBy: [{ activityDate: "desc" }, { id: "desc" }],
+        take: first + 1,
+      });
+      const nodes = rows.slice(0, first);
+      const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+  };
+}
+
+export type ReadModel = ReturnType<typeof createReadModel>;
