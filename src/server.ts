@@ -1,0 +1,182 @@
+/**
+ * Wiring only: Express 5 + Apollo Server 5 in front of the broker and the database.
+ * HTTP -> Apollo -> resolver -> workflow -> broker -> use cases -> Prisma transaction.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type ErrorRequestHandler, type Express } from "express";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import { createBroker, type Broker } from "./broker/index.js";
+import type { AppConfig } from "./config.js";
+import type { Database, Prisma } from "./db/index.js";
+import { ErrorCode } from "./errors/errorCodes.js";
+import { createContext, type GraphQLContext } from "./graphql/context.js";
+import { createErrorFormatter } from "./graphql/formatError.js";
+import { buildGraphQLSchema } from "./graphql/schema.js";
+import { createReadModel } from "./queries/readModel.js";
+import { allWorkflows } from "./workflows/index.js";
+
+export interface ApiServerDependencies {
+  config: Pick<AppConfig, "nodeEnv" | "bodyLimitBytes" | "sessionTtlMs" | "shutdownGraceMs">;
+  database: Database;
+  logger: Logger;
+}
+
+export interface ApiServer {
+  readonly app: Express;
+  readonly httpServer: Server;
+  readonly broker: Broker<Prisma.TransactionClient>;
+  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests and workflows
+   * finish (up to `shutdownGraceMs`), then disconnects the database. Safe to call twice.
+   */
+  shutdown(): Promise<void>;
+}
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+export async function createApiServer({
+  config,
+  database,
+  logger,
+}: ApiServerDependencies): Promise<ApiServer> {
+  const production = config.nodeEnv === "production";
+  const app = express();
+  const httpServer = createServer(app);
+  const broker = createBroker({
+    client: database.prisma,
+    workflows: allWorkflows,
+    logger: logger.child({ component: "broker" }),
+  });
+  const reads = createReadModel(database.prisma);
+  let shuttingDown = false;
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildGraphQLSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    formatError: createErrorFormatter({ logger, production }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({
+        httpServer,
+        stopGracePeriodMillis: config.shutdownGraceMs,
+      }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  await apollo.start();
+
+  app.disable("x-powered-by");
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+    }),
+  );
+
+  /** Liveness: the process is up and serving HTTP. */
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  /** Readiness: the database answers (and we are not shutting down). */
+  app.get("/readyz", async (_req, res) => {
+    if (shuttingDown) {
+      res.status(503).json({ status: "unavailable", reason: "shutting down" });
+      return;
+    }
+    try {
+      await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
+      res.json({ status: "ready" });
+    } catch (error) {
+      logger.warn({ err: error }, "readiness check failed");
+      res.status(503).json({ status: "unavailable", reason: "database unreachable" });
+    }
+  });
+
+  app.use(
+    "/graphql",
+    express.json({ limit: config.bodyLimitBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createContext(
+          { broker, reads, logger: req.log, sessionTtlMs: config.sessionTtlMs },
+          req.headers.authorization,
+        ),
+    }),
+  );
+
+  app.use(jsonErrorHandler);
+
+  let shutdownPromise: Promise<void> | undefined;
+  return {
+    app,
+    httpServer,
+    broker,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off("error", reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        shuttingDown = true;
+        await apollo.stop(); // drains HTTP: no new connections, in-flight requests finish
+        await broker.drain(); // workflows started by requests that were cut off still settle
+        await database.close();
+      })();
+      return shutdownPromise;
+    },
+  };
+}
+
+/** Malformed bodies (bad JSON, too large) get a GraphQL-shaped JSON error, not Express's HTML page. */
+const jsonErrorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    const message =
+      status === 413 ? "The request body is too large." : "The request body is not valid JSON.";
+    res.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_REQUEST } }] });
+    return;
+  }
+  req.log.error({ err: error }, "unhandled request error");
+  res.status(500).json({
+    errors: [
+      { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
+    ],
+  });
+};
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

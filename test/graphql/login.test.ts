@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  errorCode,
+  graphql,
+  LOGIN,
+  ME,
+  registerUser,
+  type RegisteredUser,
+} from "../helpers/graphqlClient.js";
+import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+
+describe("login", () => {
+  let api: TestServer;
+  let user: RegisteredUser;
+  beforeAll(async () => {
+    api = await startTestServer();
+    user = await registerUser(api.graphqlUrl);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it("opens a new session whose token identifies the user", async () => {
+    const before = await api.database.prisma.session.count({ where: { userId: user.userId } });
+    const response = await graphql<{ login: { userId: string; sessionToken: string } }>(
+      api.graphqlUrl,
+      LOGIN,
+      {
+        input: { email: user.email, password: user.password },
+      },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.login.userId).toBe(user.userId);
+    expect(response.data!.login.sessionToken).not.toBe(user.sessionToken);
+    expect(await api.database.prisma.session.count({ where: { userId: user.userId } })).toBe(
+      before + 1,
+    );
+
+    const me = await graphql<{ me: { id: string } }>(
+      api.graphqlUrl,
+      ME,
+      {},
+      { token: response.data!.login.sessionToken },
+    );
+    expect(me.data!.me.id).toBe(user.userId);
+  });
+
+  it("answers a wrong password and an unknown e-mail with the same INVALID_CREDENTIALS and opens no session", async () => {
+    const sessionsBefore = await api.database.prisma.session.count();
+    const wrongPassword = await graphql(api.graphqlUrl, LOGIN, {
+      input: { email: user.email, password: "not the password" },
+    });
+    const unknownEmail = await graphql(api.graphqlUrl, LOGIN, {
+      input: { email: "nobody@example.com", password: user.password },
+    });
+    expect(errorCode(wrongPassword)).toBe("INVALID_CREDENTIALS");
+    expect(errorCode(unknownEmail)).toBe("INVALID_CREDENTIALS");
+    expect(wrongPassword.errors![0]!.message).toBe(unknownEmail.errors![0]!.message);
+    expect(wrongPassword.data).toBeNull();
+    expect(await api.database.prisma.session.count()).toBe(sessionsBefore);
+  });
+
+  it("rejects an empty password with BAD_USER_INPUT before any workflow runs", async () => {
+    const response = await graphql(api.graphqlUrl, LOGIN, {
+      input: { email: user.email, password: "" },
+    });
+    expect(errorCode(response)).toBe("BAD_USER_INPUT");
+    expect(response.errors![0]!.extensions!.field).toBe("password");
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CREATE_ACTIVITY, errorCode, graphql, registerUser } from "../helpers/graphqlClient.js";
+import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+
+describe("in production (NODE_ENV=production)", () => {
+  let api: TestServer;
+  beforeAll(async () => {
+    api = await startTestServer({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" } });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it("refuses introspection", async () => {
+    const response = await graphql(
+      api.graphqlUrl,
+      `
+        {
+          __schema {
+            types {
+              name
+            }
+          }
+        }
+      `,
+    );
+    expect(response.status).toBe(400);
+    expect(errorCode(response)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(response.data).toBeUndefined();
+  });
+
+  it("sends no stack traces and no internal messages when a step fails unexpectedly", async () => {
+    const user = await registerUser(api.graphqlUrl);
+    await api.database.prisma.userStats.delete({ where: { userId: user.userId } });
+    const response = await graphql(
+      api.graphqlUrl,
+      CREATE_ACTIVITY,
+      { input: { type: "run", title: "Hidden" } },
+      { token: user.sessionToken },
+    );
+    expect(errorCode(response)).toBe("WORKFLOW_STEP_FAILED");
+    const [error] = response.errors!;
+    expect(error!.extensions!.stacktrace).toBeUndefined();
+    expect(JSON.stringify(response)).not.toMatch(/user_stats|UserStatsMissing|at \w+ \(/);
+  });
+
+  it("sends no stack trace with a validation error either", async () => {
+    const response = await graphql(
+      api.graphqlUrl,
+      `
+        {
+          nope
+        }
+      `,
+    );
+    expect(errorCode(response)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(response.errors![0]!.extensions!.stacktrace).toBeUndefined();
+  });
+
+  it("does not serve the Sandbox landing page", async () => {
+    const response = await fetch(api.graphqlUrl, { headers: { accept: "text/html" } });
+    expect(await response.text()).not.toMatch(/sandbox/i);
+  });
+});
+
+describe("in development", () => {
+  let api: TestServer;
+  beforeAll(async () => {
+    api = await startTestServer({ env: { NODE_ENV: "development", LOG_LEVEL: "silent" } });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it("allows introspection", async () => {
+    const response = await graphql<{ __schema: { queryType: { name: string } } }>(
+      api.graphqlUrl,
+      `
+        {
+          __schema {
+            queryType {
+              name
+            }
+          }
+        }
+      `,
+    );
+    expect(response.data!.__schema.queryType.name).toBe("Query");
+  });
+});

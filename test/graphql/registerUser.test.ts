@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorCode, graphql, LOGIN, REGISTER_USER } from "../helpers/graphqlClient.js";
+import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+
+describe("registerUser", () => {
+  let api: TestServer;
+  beforeAll(async () => {
+    api = await startTestServer();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  async function countRows() {
+    const { prisma } = api.database;
+    return {
+      users: await prisma.user.count(),
+      stats: await prisma.userStats.count(),
+      outbox: await prisma.outboxMessage.count(),
+      sessions: await prisma.session.count(),
+    };
+  }
+
+  it("creates the user, their stats, a queued welcome e-mail and a session in one workflow", async () => {
+    const response = await graphql<{ registerUser: Record<string, unknown> }>(
+      api.graphqlUrl,
+      REGISTER_USER,
+      {
+        input: { email: "  Ada.Lovelace@Example.COM ", password: "analytical engine" },
+      },
+    );
+    expect(response.errors).toBeUndefined();
+    const payload = response.data!.registerUser;
+    expect(payload).toMatchObject({ email: "ada.lovelace@example.com", welcomeEmailQueued: true });
+    expect(payload.sessionToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const { prisma } = api.database;
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { id: payload.userId as string },
+      include: { stats: true, sessions: true },
+    });
+    expect(user.email).toBe("ada.lovelace@example.com");
+    expect(user.passwordHash).toMatch(/^scrypt\$/);
+    expect(user.passwordHash).not.toContain("analytical engine");
+    expect(user.stats?.totalActivities).toBe(0);
+    expect(user.sessions).toHaveLength(1);
+    expect(user.sessions[0]!.tokenHash).not.toBe(payload.sessionToken);
+    expect(user.sessions[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    const outbox = await prisma.outboxMessage.findMany({
+      where: { payload: { path: ["userId"], equals: user.id } },
+    });
+    expect(outbox).toEqual([
+      expect.objectContaining({
+        topic: "user.welcome-email",
+        dispatchedAt: null,
+        payload: { userId: user.id, email: user.email },
+      }),
+    ]);
+  });
+
+  it("rejects an e-mail that is taken, in any letter case, with EMAIL_TAKEN and writes nothing", async () => {
+    await graphql(api.graphqlUrl, REGISTER_USER, {
+      input: { email: "grace@example.com", password: "compilers are fun" },
+    });
+    const before = await countRows();
+    const response = await graphql(api.graphqlUrl, REGISTER_USER, {
+      input: { email: "GRACE@example.com", password: "another password" },
+    });
+    expect(errorCode(response)).toBe("EMAIL_TAKEN");
+    expect(response.errors![0]!.extensions).toMatchObject({
+      workflow: "registerUser",
+      step: "CreateUser",
+    });
+    expect(await countRows()).toEqual(before);
+  });
+
+  it.each([
+    ["a malformed e-mail", { email: "not-an-email", password: "long enough password" }, "email"],
+    ["an empty e-mail", { email: "", password: "long enough password" }, "email"],
+    [
+      "a password shorter than 10 characters",
+      { email: "short@example.com", password: "123456789" },
+      "password",
+    ],
+  ])(
+    "rejects %s with BAD_USER_INPUT naming the field and writes nothing",
+    async (_, input, field) => {
+      const before = await countRows();
+      const response = await graphql(api.graphqlUrl, REGISTER_USER, { input });
+      expect(errorCode(response)).toBe("BAD_USER_INPUT");
+      expect(response.errors![0]!.extensions!.field).toBe(field);
+      expect(response.errors![0]!.message).toContain(field);
+      expect(await countRows()).toEqual(before);
+    },
+  );
+
+  it("opens a session that login can open again with the same password", async () => {
+    await graphql(api.graphqlUrl, REGISTER_USER, {
+      input: { email: "linus@example.com", password: "penguins rule" },
+    });
+    const response = await graphql<{ login: { userId: string } }>(api.graphqlUrl, LOGIN, {
+      input: { email: "Linus@Example.com", password: "penguins rule" },
+    });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.login.userId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Starts the real Express app on a free port against a fresh test database, for tests
+ * that talk to it over real HTTP.
+ */
+import { loadConfig, type AppConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { createApiServer, type ApiServer } from "../../src/server.js";
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./testDatabases.js";
+
+export interface TestServer {
+  /** e.g. http://127.0.0.1:PORT */
+  url: string;
+  graphqlUrl: string;
+  database: TestDatabase;
+  server: ApiServer;
+  /** Shuts the server down (gracefully) and destroys the database. */
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  database?: TestDatabase;
+  kind?: DatabaseKind;
+  env?: NodeJS.ProcessEnv;
+  config?: Partial<AppConfig>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await createTestDatabase(options.kind ?? "postgres"));
+  const config = { ...loadConfig({ NODE_ENV: "test", ...options.env }), ...options.config };
+  const server = await createApiServer({ config, database, logger: createLogger(config.logLevel) });
+  const address = await server.listen(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${address.port}`;
+  let closed = false;
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    database,
+    server,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.shutdown();
+      await database.destroy();
+    },
+  };
+}
