@@ -37,11 +37,15 @@ export class ActivityResolver {
     description: `The signed-in user's activities, newest first. first: 1-${ACTIVITIES_PAGE_MAX}.`,
   })
   async activities(
-    @Arg("first", () => Int, { defaultValue: ACTIVITIES_PAGE_DEFAULT }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: ACTIVITIES_PAGE_DEFAULT })
+    first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Ctx() { reads, requireViewerId }: GraphQLContext,
   ): Promise<ActivityPage> {
-    return reads.activities(await requireViewerId(), { first, after });
+    return reads.activities(await requireViewerId(), {
+      first: first ?? ACTIVITIES_PAGE_DEFAULT,
+      after,
+    });
   }
 
   @FieldResolver(() => Float, { nullable: true, description: "Kilometres." })

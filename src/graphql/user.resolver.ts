@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Notification, User, UserStats } from "../db/index.js";
+import { NOTIFICATIONS_DEFAULT, NOTIFICATIONS_MAX } from "../queries/readModel.js";
 import type { GraphQLContext } from "./context.js";
 import { NotificationType, UserStatsType, UserType } from "./user.type.js";
 
@@ -10,12 +11,15 @@ export class UserResolver {
     return reads.userStats(user.id);
   }
 
-  @FieldResolver(() => [NotificationType], { description: "Most recent first." })
+  @FieldResolver(() => [NotificationType], {
+    description: `Most recent first. first: 0-${NOTIFICATIONS_MAX}.`,
+  })
   notifications(
     @Root() user: User,
-    @Arg("first", () => Int, { defaultValue: 10 }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: NOTIFICATIONS_DEFAULT })
+    first: number | null,
     @Ctx() { reads }: GraphQLContext,
   ): Promise<Notification[]> {
-    return reads.recentNotifications(user.id, first);
+    return reads.recentNotifications(user.id, first ?? NOTIFICATIONS_DEFAULT);
   }
 }

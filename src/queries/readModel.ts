@@ -8,6 +8,7 @@ import { hashSessionToken } from "../usecases/sessions/sessionToken.js";
 
 export const ACTIVITIES_PAGE_DEFAULT = 20;
 export const ACTIVITIES_PAGE_MAX = 50;
+export const NOTIFICATIONS_DEFAULT = 10;
 export const NOTIFICATIONS_MAX = 50;
 
 export interface ActivityPage {

@@ -4,11 +4,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type CreateActivityInput = {
+  /** When it took place; defaults to now. */
   activityDate?: string | null | undefined;
   description?: string | null | undefined;
+  /** 0-100000 */
   distanceKm?: number | null | undefined;
+  /** 0-10080 */
   durationMinutes?: number | null | undefined;
+  /** 1-200 characters */
   title: string;
+  /** run, ride, swim, ... (1-200 characters) */
   type: string;
 };
 
@@ -19,6 +24,7 @@ export type LoginInput = {
 
 export type RegisterUserInput = {
   email: string;
+  /** At least 10 characters. */
   password: string;
 };
 
