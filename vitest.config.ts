@@ -4,6 +4,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   // SWC emits decorator metadata (type-graphql needs it); esbuild does not.
   plugins: [swc.vite({ module: { type: "es6" } })],
+  resolve: {
+    // Node loads graphql's CommonJS entry for type-graphql and Apollo; Vite would give our
+    // own files the .mjs entry, a second copy ("another module or realm"). Use Node's.
+    alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
+  },
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     globalSetup: ["test/helpers/globalSetup.ts"],
