@@ -62,6 +62,9 @@ export async function createApiServer({
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await buildGraphQLSchema(),
     introspection: !production,
+    // main.ts owns the signals: Apollo's own handler would stop only Apollo and then
+    // re-kill the process before the broker drained and the database closed.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter({ logger, production }),
     plugins: [
