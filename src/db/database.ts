@@ -144,7 +144,10 @@ function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
     const code = (error as { code?: unknown }).code;
-    const detail = error.message || (typeof code === "string" ? code : error.name);
+    // Prisma's message opens with the invocation ("Invalid `prisma.$queryRaw()`
+    // invocation:") and ends with the driver's words: "... Message: `<what failed>`".
+    const driverMessage = /Message: `(.*)`\s*$/.exec(error.message)?.[1];
+    const detail = driverMessage || error.message || (typeof code === "string" ? code : error.name);
     return cause instanceof Error && cause.message && !detail.includes(cause.message)
       ? `${detail} (${cause.message})`
       : detail;

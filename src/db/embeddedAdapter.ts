@@ -7,6 +7,9 @@
  * runs at READ COMMITTED; and because PGlite is a single connection, it could even land
  * inside another caller's open transaction. Here the level is set as the first statement
  * inside the new transaction, where PostgreSQL applies it.
+ *
+ * The adapter also does not await migration scripts, and its shadow databases are never
+ * closed; both are replaced here (see migrations/scriptExecution.ts).
  */
 import { PGlite } from "@electric-sql/pglite";
 import type {
@@ -17,6 +20,7 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { executeScriptAtomically } from "./migrations/scriptExecution.js";
 
 const ISOLATION_LEVELS: ReadonlySet<IsolationLevel> = new Set([
   "READ UNCOMMITTED",
@@ -25,15 +29,19 @@ const ISOLATION_LEVELS: ReadonlySet<IsolationLevel> = new Set([
   "SERIALIZABLE",
 ]);
 
-function isolationLevelInsideTransaction(adapter: SqlDriverAdapter): SqlDriverAdapter {
+function correctedAdapter(
+  pglite: PGlite,
+  adapter: SqlDriverAdapter,
+  dispose: () => Promise<void> = () => adapter.dispose(),
+): SqlDriverAdapter {
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
     queryRaw: (query: SqlQuery) => adapter.queryRaw(query),
     executeRaw: (query: SqlQuery) => adapter.executeRaw(query),
-    executeScript: (script: string) => adapter.executeScript(script),
+    executeScript: executeScriptAtomically((script) => pglite.exec(script)),
     getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
-    dispose: () => adapter.dispose(),
+    dispose,
     async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
       if (isolationLevel !== undefined && !ISOLATION_LEVELS.has(isolationLevel)) {
         throw new Error(`Unsupported isolation level for the embedded database: ${isolationLevel}`);
@@ -56,14 +64,26 @@ function isolationLevelInsideTransaction(adapter: SqlDriverAdapter): SqlDriverAd
   };
 }
 
-/** A Prisma driver-adapter factory for a PGlite database that applies isolation levels. */
-export function embeddedAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAdapterFactory {
-  const inner = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
+/**
+ * A Prisma driver-adapter factory for a PGlite database that applies isolation levels.
+ * Its shadow databases (used by the schema engine to diff migrations) are fresh
+ * in-memory PGlite instances from `openShadow`, closed when the engine disposes them.
+ */
+export function embeddedAdapterFactory(
+  pglite: PGlite,
+  openShadow: () => Promise<PGlite> = () => openPglite("memory://"),
+): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaPGlite(pglite);
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => isolationLevelInsideTransaction(await inner.connect()),
-    connectToShadowDb: async () => isolationLevelInsideTransaction(await inner.connectToShadowDb()),
+    connect: async () => correctedAdapter(pglite, await inner.connect()),
+    async connectToShadowDb() {
+      const shadow = await openShadow();
+      const adapter = await new PrismaPGlite(shadow).connect();
+      let closed: Promise<void> | undefined;
+      return correctedAdapter(shadow, adapter, () => (closed ??= shadow.close()));
+    },
   };
 }
 
