@@ -10,12 +10,38 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { inject } from "vitest";
 import { openDatabase, type Database } from "../../src/db/index.js";
 
 export const TEST_SERVER_URL =
   process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432";
-export const POSTGRES_TEMPLATE_NAME = "activelog_test_template";
-export const PGLITE_TEMPLATE_DIR = join(tmpdir(), "activelog-test-template-pglite");
+
+export interface TestTemplates {
+  postgresTemplateName: string;
+  pgliteTemplateDir: string;
+  /** A PGlite data directory with nothing in it (initdb is the slow part of opening one). */
+  pgliteEmptyTemplateDir: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    testTemplates: TestTemplates;
+  }
+}
+
+/**
+ * The templates of one test run. Each run has its own (named after the vitest process),
+ * so runs started at the same time on one machine do not delete each other's templates.
+ */
+export function testTemplatesFor(runId: string | number): TestTemplates {
+  return {
+    postgresTemplateName: `activelog_test_template_${runId}`,
+    pgliteTemplateDir: join(tmpdir(), `activelog-test-template-pglite-${runId}`),
+    pgliteEmptyTemplateDir: join(tmpdir(), `activelog-test-template-pglite-empty-${runId}`),
+  };
+}
+
+const templates = (): TestTemplates => inject("testTemplates");
 
 /** The URL of one database on the test server. */
 export function testDatabaseUrl(databaseName: string): string {
@@ -48,7 +74,7 @@ export async function createPostgresTestDatabase(
 ): Promise<TestDatabase> {
   const name = `activelog_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   await withAdminClient((client) =>
-    client.query(`CREATE DATABASE "${name}" TEMPLATE "${POSTGRES_TEMPLATE_NAME}"`),
+    client.query(`CREATE DATABASE "${name}" TEMPLATE "${templates().postgresTemplateName}"`),
   );
   const url = testDatabaseUrl(name);
   const database = await openDatabase({ kind: "postgres", url, poolSize: options.poolSize ?? 10 });
@@ -67,7 +93,7 @@ export async function createPostgresTestDatabase(
 /** A fresh, migrated embedded PGlite database in a temporary directory. */
 export async function createEmbeddedTestDatabase(): Promise<TestDatabase> {
   const dataDir = await mkdtemp(join(tmpdir(), "activelog-test-pglite-"));
-  await cp(PGLITE_TEMPLATE_DIR, dataDir, { recursive: true });
+  await cp(templates().pgliteTemplateDir, dataDir, { recursive: true });
   const database = await openDatabase({ kind: "embedded", dataDir });
   return {
     ...database,
@@ -80,6 +106,40 @@ export async function createEmbeddedTestDatabase(): Promise<TestDatabase> {
 }
 
 export type DatabaseKind = Database["config"]["kind"];
+
+/**
+ * A fresh database with nothing in it, not even migrations: an empty PostgreSQL
+ * database, or a new PGlite data directory.
+ */
+export async function createEmptyTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === "postgres") {
+    const name = `activelog_test_empty_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    await withAdminClient((client) => client.query(`CREATE DATABASE "${name}"`));
+    const url = testDatabaseUrl(name);
+    const database = await openDatabase({ kind: "postgres", url, poolSize: 4 });
+    return {
+      ...database,
+      location: url,
+      async destroy() {
+        await database.close();
+        await withAdminClient((client) =>
+          client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+        );
+      },
+    };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), "activelog-test-empty-pglite-"));
+  await cp(templates().pgliteEmptyTemplateDir, dataDir, { recursive: true });
+  const database = await openDatabase({ kind: "embedded", dataDir });
+  return {
+    ...database,
+    location: dataDir,
+    async destroy() {
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 export function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   return kind === "postgres" ? createPostgresTestDatabase() : createEmbeddedTestDatabase();
