@@ -8,10 +8,14 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import * as bindings from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { isScriptError, type ScriptError } from "./scriptExecution.js";
 
 export type { SchemaEngine };
 
@@ -71,4 +75,83 @@ export async function startSchemaEngine(
     () => {},
     bindMigrationAwareSqlAdapterFactory(adapterFactory),
   );
+}
+
+export const NO_SCHEMA_FILTER = { externalTables: [], externalEnums: [] };
+
+export interface EngineSession {
+  readonly engine: SchemaEngine;
+  /** The last error a migration script raised in this session, with the driver's details. */
+  readonly lastScriptError: ScriptError | undefined;
+}
+
+/**
+ * Runs `fn` with a schema engine, then frees the engine and closes every connection it
+ * opened. The engine opens connections through the factory but never closes them
+ * (freeing it does not dispose its adapters); left open, they would keep a pool alive
+ * and block `DROP DATABASE` or template copies.
+ */
+export async function withSchemaEngine<T>(
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
+  schema: { path: string; content: string },
+  fn: (session: EngineSession) => Promise<T>,
+): Promise<T> {
+  const opened: SqlDriverAdapter[] = [];
+  let lastScriptError: ScriptError | undefined;
+  const track = async (connect: () => Promise<SqlDriverAdapter>) => {
+    const adapter = await connect();
+    opened.push(adapter);
+    const executeScript = adapter.executeScript.bind(adapter);
+    adapter.executeScript = async (script) => {
+      try {
+        await executeScript(script);
+      } catch (error) {
+        if (isScriptError(error)) lastScriptError = error;
+        throw error;
+      }
+    };
+    return adapter;
+  };
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: () => track(() => adapterFactory.connect()),
+    connectToShadowDb: () => track(() => adapterFactory.connectToShadowDb()),
+  };
+
+  try {
+    const engine = await startSchemaEngine(tracked, schema);
+    try {
+      return await fn({
+        engine,
+        get lastScriptError() {
+          return lastScriptError;
+        },
+      });
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await Promise.allSettled(opened.map((adapter) => adapter.dispose()));
+  }
+}
+
+/** The schema engine's error code (`P3009`, ...), when it gave one. */
+export function engineErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * The engine's error message without its Rust span trace ("0: sql_schema_connector::...")
+ * and without the generic "external connector error" line.
+ */
+export function engineErrorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split("\n");
+  const traceStart = lines.findIndex((line) => /^\s+\d+: \S+::/.test(line));
+  return (traceStart === -1 ? lines : lines.slice(0, traceStart))
+    .filter((line) => line.trim() !== "" && line.trim() !== "external connector error")
+    .join("\n")
+    .trim();
 }
