@@ -25,6 +25,12 @@ export {
   type MigrationOptions,
 } from "./migrations/applyMigrations.js";
 export {
+  createMigration,
+  diffMigrationsToSchema,
+  validateMigrationName,
+  type CreatedMigration,
+} from "./migrations/createMigration.js";
+export {
   migrateDatabase,
   resolveDatabaseMigration,
   type MigrateResult,

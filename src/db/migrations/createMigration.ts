@@ -1,0 +1,134 @@
+/**
+ * Writes the next migration from the difference between the migrations folder and
+ * schema.prisma, the way `prisma migrate dev --create-only` does, without a database
+ * server: the schema engine replays the migrations on a scratch in-memory PGlite
+ * database (its "shadow database") and diffs the result against the schema.
+ */
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { embeddedAdapterFactory } from "../embeddedAdapter.js";
+import { MigrationNameInvalidError, SchemaEngineError } from "./migrationErrors.js";
+import {
+  assertMigrationListUsable,
+  defaultMigrationPaths,
+  LOCKFILE_CONTENT,
+  LOCKFILE_NAME,
+  readMigrationList,
+  readSchema,
+  type MigrationPaths,
+} from "./migrationFiles.js";
+import { openScratchPglite } from "./scratchDatabase.js";
+import { engineErrorMessage, NO_SCHEMA_FILTER, withSchemaEngine } from "./schemaEngine.js";
+
+const MIGRATION_NAME = /^[a-z][a-z0-9_]{0,199}$/;
+
+/** Returns the name when it can be part of a migration folder's name; throws otherwise. */
+export function validateMigrationName(name: string): string {
+  if (!MIGRATION_NAME.test(name)) throw new MigrationNameInvalidError(name);
+  return name;
+}
+
+/**
+ * The SQL that brings a database migrated with `paths.migrationsDir` to the state
+ * `paths.schemaPath` describes, or `null` when they already agree.
+ */
+export async function diffMigrationsToSchema(
+  paths: MigrationPaths = defaultMigrationPaths,
+): Promise<string | null> {
+  const migrationsList = await readMigrationList(paths.migrationsDir);
+  assertMigrationListUsable(migrationsList);
+  const schema = await readSchema(paths.schemaPath);
+
+  // The engine insists on a main database even for a diff that only uses the shadow one.
+  const main = await openScratchPglite();
+  try {
+    const adapterFactory = embeddedAdapterFactory(main, openScratchPglite);
+    return await withSchemaEngine(adapterFactory, schema, async ({ engine }) => {
+      const result = await engine
+        .diff({
+          from:
+            migrationsList.migrationDirectories.length > 0
+              ? { tag: "migrations", ...migrationsList }
+              : { tag: "empty" },
+          to: { tag: "schemaDatamodel", files: [schema] },
+          script: true,
+          // Asks the engine to say whether there is a difference: 2 when there is.
+          exitCode: true,
+          filters: NO_SCHEMA_FILTER,
+        })
+        .catch((error: unknown) => {
+          throw new SchemaEngineError(
+            `Could not compare ${paths.migrationsDir} with ${paths.schemaPath}: ` +
+              engineErrorMessage(error),
+            { cause: error },
+          );
+        });
+      return result.exitCode === 2 ? (result.stdout ?? "") : null;
+    });
+  } finally {
+    await main.close();
+  }
+}
+
+export interface CreatedMigration {
+  /** The folder name, e.g. `20261201093000_add_activity_tags`. */
+  migrationName: string;
+  /** The migration.sql written. */
+  path: string;
+  script: string;
+}
+
+/**
+ * Writes `<migrationsDir>/<UTC yyyyMMddHHmmss>_<name>/migration.sql` with the SQL from
+ * {@link diffMigrationsToSchema}, and migration_lock.toml when it is missing. Writes
+ * nothing and returns `null` when schema.prisma and the migrations already agree.
+ */
+export async function createMigration(
+  name: string,
+  options: { paths?: MigrationPaths; now?: Date } = {},
+): Promise<CreatedMigration | null> {
+  const paths = options.paths ?? defaultMigrationPaths;
+  validateMigrationName(name);
+
+  const lockfilePath = join(paths.migrationsDir, LOCKFILE_NAME);
+  if ((await readMigrationList(paths.migrationsDir)).lockfile.content === null) {
+    await mkdir(paths.migrationsDir, { recursive: true });
+    await writeFile(lockfilePath, LOCKFILE_CONTENT);
+  }
+
+  const script = await diffMigrationsToSchema(paths);
+  if (script === null) return null;
+
+  const timestamp = await nextTimestamp(paths.migrationsDir, options.now ?? new Date());
+  const migrationName = `${timestamp}_${name}`;
+  const path = join(paths.migrationsDir, migrationName, "migration.sql");
+  await mkdir(join(paths.migrationsDir, migrationName));
+  await writeFile(path, script);
+  return { migrationName, path, script };
+}
+
+/**
+ * `now` as UTC yyyyMMddHHmmss, moved past the newest existing migration if needed:
+ * migrations run in name order, so a new one must sort last even when a clock is behind.
+ */
+async function nextTimestamp(migrationsDir: string, now: Date): Promise<string> {
+  const existing = (await readdir(migrationsDir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory() && /^\d{14}_/.test(entry.name))
+    .map((entry) => entry.name.slice(0, 14))
+    .sort();
+  const newest = existing.at(-1);
+  let candidate = now;
+  if (newest !== undefined && formatTimestamp(candidate) <= newest) {
+    candidate = new Date(parseTimestamp(newest).getTime() + 1_000);
+  }
+  return formatTimestamp(candidate);
+}
+
+function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\D/g, "").slice(0, 14);
+}
+
+function parseTimestamp(timestamp: string): Date {
+  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/.exec(timestamp)!;
+  return new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
+}

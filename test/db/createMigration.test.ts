@@ -1,0 +1,129 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  applyPendingMigrations,
+  createMigration,
+  diffMigrationsToSchema,
+  MigrationNameInvalidError,
+  openDatabase,
+} from "../../src/db/index.js";
+import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
+
+const NOW = new Date("2099-03-04T05:06:07.890Z");
+
+async function addLastErrorColumn(folder: MigrationFolder): Promise<void> {
+  const schema = await readFile(folder.paths.schemaPath, "utf8");
+  await writeFile(
+    folder.paths.schemaPath,
+    schema.replace(/(model OutboxMessage \{\n)/, `$1  lastError    String?   @map("last_error")\n`),
+  );
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true })).map(String).sort();
+}
+
+describe("createMigration", () => {
+  const folders: MigrationFolder[] = [];
+  afterEach(async () => {
+    await Promise.all(folders.splice(0).map((folder) => folder.remove()));
+  });
+  async function folder(options?: { withMigrations?: boolean }): Promise<MigrationFolder> {
+    const created = await copyOfMigrations({}, options);
+    folders.push(created);
+    return created;
+  }
+
+  it("writes <UTC timestamp>_<name>/migration.sql with the SQL the schema change needs", async () => {
+    const migrations = await folder();
+    await addLastErrorColumn(migrations);
+
+    const created = await createMigration("add_last_error", { paths: migrations.paths, now: NOW });
+
+    expect(created).toMatchObject({
+      migrationName: "20990304050607_add_last_error",
+      path: join(migrations.paths.migrationsDir, "20990304050607_add_last_error", "migration.sql"),
+    });
+    const written = await readFile(created!.path, "utf8");
+    expect(written).toBe(created!.script);
+    expect(written).toMatch(
+      /^-- AlterTable\nALTER TABLE "outbox_messages" ADD COLUMN\s+"last_error" TEXT;\n$/,
+    );
+    expect(await diffMigrationsToSchema(migrations.paths)).toBeNull();
+  });
+
+  it("writes a migration that applies cleanly after the existing ones", async () => {
+    const migrations = await folder();
+    await addLastErrorColumn(migrations);
+    const created = await createMigration("add_last_error", { paths: migrations.paths, now: NOW });
+    const database = await openDatabase({ kind: "embedded", dataDir: "memory://" });
+    try {
+      const { appliedMigrationNames } = await applyPendingMigrations(
+        database.adapterFactory,
+        migrations.paths,
+      );
+      expect(appliedMigrationNames.at(-1)).toBe(created!.migrationName);
+      await database.prisma.$executeRawUnsafe(
+        `INSERT INTO "outbox_messages" ("id", "topic", "payload", "last_error")
+         VALUES (gen_random_uuid(), 'welcome-email', '{}', 'smtp timeout')`,
+      );
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("writes nothing when schema.prisma and the migrations agree", async () => {
+    const migrations = await folder();
+    const before = await listFiles(migrations.paths.migrationsDir);
+
+    expect(
+      await createMigration("nothing_to_do", { paths: migrations.paths, now: NOW }),
+    ).toBeNull();
+
+    expect(await listFiles(migrations.paths.migrationsDir)).toEqual(before);
+  });
+
+  it("rejects a name that is not snake_case, writing nothing", async () => {
+    const migrations = await folder();
+    await addLastErrorColumn(migrations);
+    const before = await listFiles(migrations.paths.migrationsDir);
+
+    for (const name of ["", "Add Users", "add-users", "1st", "drop;table", "a".repeat(201)]) {
+      await expect(createMigration(name, { paths: migrations.paths })).rejects.toThrow(
+        MigrationNameInvalidError,
+      );
+    }
+    expect(await listFiles(migrations.paths.migrationsDir)).toEqual(before);
+  });
+
+  it("starts an empty migrations folder with migration_lock.toml and a first migration", async () => {
+    const migrations = await folder({ withMigrations: false });
+
+    const created = await createMigration("init", { paths: migrations.paths, now: NOW });
+
+    expect(await listFiles(migrations.paths.migrationsDir)).toEqual([
+      "20990304050607_init",
+      "20990304050607_init/migration.sql",
+      "migration_lock.toml",
+    ]);
+    expect(
+      await readFile(join(migrations.paths.migrationsDir, "migration_lock.toml"), "utf8"),
+    ).toContain('provider = "postgresql"');
+    expect(created!.script).toContain(`CREATE TABLE "users"`);
+    expect(await diffMigrationsToSchema(migrations.paths)).toBeNull();
+  });
+
+  it("names the migration after the newest existing one when the clock is behind", async () => {
+    const migrations = await folder();
+    await migrations.writeMigration("20990304050607_from_the_future", "SELECT 1;\n");
+    await addLastErrorColumn(migrations);
+
+    const created = await createMigration("add_last_error", {
+      paths: migrations.paths,
+      now: new Date("2001-01-01T00:00:00Z"),
+    });
+
+    expect(created?.migrationName).toBe("20990304050608_add_last_error");
+  });
+});
