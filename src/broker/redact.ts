@@ -1,6 +1,4 @@
 // Internal to the broker: takes secrets out of objects before they are logged.
-import pino from "pino";
-
 /** What a secret's value is replaced with. */
 export const REDACTED = "[Redacted]";
 
@@ -29,9 +27,10 @@ export function isSecretKey(key: string): boolean {
 
 /**
  * A copy of `value` with the value of every secret key ({@link isSecretKey}), at any depth,
- * replaced by "[Redacted]". Errors become pino's serialized form (type, message, stack,
- * cause, own properties) first, so their properties are redacted too. Cycles become
- * "[Circular]"; values with `toJSON` (Date, Decimal, Buffer) are kept as they are.
+ * replaced by "[Redacted]". Errors are copied with their prototype (so pino's error
+ * serializer still sees the right type) and their own properties, `cause` included,
+ * redacted. Cycles become "[Circular]"; values with `toJSON` (Date, Decimal, Buffer) are
+ * kept as they are.
  */
 export function redactSecrets<T>(value: T): T {
   return redact(value, 0, new WeakSet()) as T;
@@ -41,11 +40,10 @@ function redact(value: unknown, depth: number, ancestors: WeakSet<object>): unkn
   if (typeof value !== "object" || value === null) return value;
   if (ancestors.has(value)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[Object]";
-  if (value instanceof Error)
-    return redact(pino.stdSerializers.errWithCause(value), depth, ancestors);
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return value;
   ancestors.add(value);
   try {
+    if (value instanceof Error) return redactError(value, depth, ancestors);
     if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1, ancestors));
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
@@ -55,4 +53,24 @@ function redact(value: unknown, depth: number, ancestors: WeakSet<object>): unkn
   } finally {
     ancestors.delete(value);
   }
+}
+
+function redactError(error: Error, depth: number, ancestors: WeakSet<object>): Error {
+  const copy = Object.create(Object.getPrototypeOf(error) as object | null) as Error;
+  for (const key of Reflect.ownKeys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor === undefined) continue;
+    const original: unknown = "value" in descriptor ? descriptor.value : Reflect.get(error, key);
+    const value =
+      typeof key === "string" && isSecretKey(key)
+        ? REDACTED
+        : redact(original, depth + 1, ancestors);
+    Object.defineProperty(copy, key, {
+      value,
+      enumerable: descriptor.enumerable ?? false,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
 }
