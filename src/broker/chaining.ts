@@ -13,15 +13,20 @@ type RequiredKeys<T> = Exclude<keyof T, OptionalKeys<T>>;
 /**
  * The type of `{ ...A, ...B }`: B's keys win. For keys B always returns that is exactly
  * `Omit<A, keyof B> & B`; a key B may leave out (optional in B) keeps A's value then, so its
- * type is the union of both.
+ * type is the union of both. When either side is `never` (a step that cannot return), so is
+ * the spread: no result ever comes out of it.
  */
-export type Spread<A, B> = Simplify<
-  Omit<A, keyof B> &
-    Pick<B, RequiredKeys<B>> &
-    Pick<B, Exclude<OptionalKeys<B>, keyof A>> & {
-      [K in OptionalKeys<B> & RequiredKeys<A>]: A[K] | B[K];
-    } & { [K in OptionalKeys<B> & OptionalKeys<A>]?: A[K] | B[K] }
->;
+export type Spread<A, B> = [A] extends [never]
+  ? never
+  : [B] extends [never]
+    ? never
+    : Simplify<
+        Omit<A, keyof B> &
+          Pick<B, RequiredKeys<B>> &
+          Pick<B, Exclude<OptionalKeys<B>, keyof A>> & {
+            [K in OptionalKeys<B> & RequiredKeys<A>]: A[K] | B[K];
+          } & { [K in OptionalKeys<B> & OptionalKeys<A>]?: A[K] | B[K] }
+      >;
 
 /** The transaction client type a use case needs. */
 type TxOfStep<S> = S extends UseCase<infer Tx, infer _In, infer _Out> ? Tx : never;

@@ -4,8 +4,9 @@ import type { UseCase } from "./types.js";
 
 /**
  * Declares a use case. Returns the very object it is given, typed: `Tx`, `In` and `Out` are
- * inferred from the annotations of `run`, and workflows check their step chains against
- * them. Throws InvalidWorkflowError when `name` is not a non-empty string or `run` is not a
+ * inferred from the annotations of `run` only (never from where the result goes, so a use
+ * case written inline in a step list without annotations gets `unknown` and `object`), and
+ * workflows check their step chains against them. Throws InvalidWorkflowError when `name` is not a non-empty string or `run` is not a
  * function.
  *
  * @example
@@ -19,7 +20,7 @@ import type { UseCase } from "./types.js";
  */
 export function defineUseCase<Tx, In extends object, Out extends object>(
   useCase: UseCase<Tx, In, Out>,
-): UseCase<Tx, In, Out> {
+): NoInfer<UseCase<Tx, In, Out>> {
   checkUseCase(useCase, "defineUseCase");
   return useCase;
 }

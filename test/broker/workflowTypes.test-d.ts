@@ -194,6 +194,33 @@ describe("defineWorkflow", () => {
     >().toEqualTypeOf<readonly [typeof renumber, StepInputError<2, never, "userId">]>();
   });
 
+  it("takes a use case written inline in the step list as needing no input and no particular client", () => {
+    const inline = defineWorkflow<{ userId: string }>()("inline", [
+      defineUseCase({
+        name: "Inline",
+        async run() {
+          return { done: true };
+        },
+      }),
+      updateStats,
+    ]);
+    expectTypeOf(inline).toEqualTypeOf<
+      Workflow<Tx, { userId: string }, { done: boolean; totalActivities: number }>
+    >();
+  });
+
+  it("gives a workflow whose step can only throw the result type never", () => {
+    const fails = defineUseCase({
+      name: "Fails",
+      async run(_input: { userId: string }) {
+        throw new Error("always");
+      },
+    });
+    const failing = defineWorkflow<CreateActivityInput>()("failing", [createActivity, fails]);
+    expectTypeOf<WorkflowResult<typeof failing>>().toBeNever();
+    expectTypeOf(failing).toEqualTypeOf<Workflow<Tx, CreateActivityInput, never>>();
+  });
+
   it("rejects an empty step list", () => {
     // @ts-expect-error -- a workflow needs at least one step
     defineWorkflow<CreateActivityInput>()("empty", []);
