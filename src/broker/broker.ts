@@ -5,7 +5,6 @@ import type { Logger } from "pino";
 import { backoffDelayMs } from "./backoff.js";
 import { elapsedMs } from "./clock.js";
 import {
-  BrokerError,
   InvalidWorkflowError,
   TransactionStartTimeoutError,
   WorkflowRetriesExhaustedError,
@@ -16,7 +15,7 @@ import { checkTransactionOptions, resolveTransactionOptions } from "./options.js
 import { runAttempt, type StepTiming } from "./runAttempt.js";
 import type { ResolvedTransactionOptions, TransactionOptions, TransactionRunner } from "./types.js";
 import { isDefinedWorkflow, type SomeWorkflow, type Workflow } from "./workflow.js";
-import { findWriteConflict } from "./writeConflict.js";
+import { retryableConflict } from "./writeConflict.js";
 
 /** A committed run. */
 export interface WorkflowRun<Result> {
@@ -159,12 +158,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         );
         return { output, attempts: attempt, durationMs, steps: timings };
       } catch (error) {
-        const conflict = error instanceof BrokerError ? undefined : findWriteConflict(error);
-        const conflictInStep =
-          error instanceof BrokerError && error.code === "WORKFLOW_STEP_FAILED"
-            ? findWriteConflict(error.cause)
-            : undefined;
-        const writeConflict = conflict ?? conflictInStep;
+        const writeConflict = retryableConflict(error);
         // Stage 3: anything but a write conflict is final.
         if (writeConflict === undefined) {
           attemptLogger.warn(

@@ -95,7 +95,8 @@ export class TransactionStartTimeoutError extends BrokerError {
 
 /**
  * Every attempt the retry policy allowed hit a write conflict or deadlock. Each attempt
- * was rolled back. `cause` is the last conflict.
+ * was rolled back. `cause` is the last conflict: the error a step threw, or the database's
+ * error at commit.
  */
 export class WorkflowRetriesExhaustedError extends BrokerError {
   override readonly name = "WorkflowRetriesExhaustedError";

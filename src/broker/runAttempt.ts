@@ -31,6 +31,7 @@ export interface StepTiming {
   attempt: number;
 }
 
+/** One attempt to run: what it runs, with what, and where it reports. */
 export interface Attempt<Tx> {
   client: TransactionRunner<Tx>;
   workflow: { readonly name: string; readonly steps: readonly UseCase<Tx, object, object>[] };

@@ -1,5 +1,6 @@
 // Internal to the broker: which failures are worth running the whole workflow again.
 import { causeChain, stringProperty } from "./causeChain.js";
+import { BrokerError, WorkflowStepError } from "./errors.js";
 
 /** PostgreSQL's serialization_failure and deadlock_detected. */
 const CONFLICT_SQLSTATES = new Set(["40001", "40P01"]);
@@ -22,4 +23,20 @@ export function findWriteConflict(error: unknown): unknown {
     if (stringProperty(link, "kind") === "TransactionWriteConflict") return link;
   }
   return undefined;
+}
+
+/**
+ * When a failed attempt is worth re-running, the error that carries its write conflict:
+ * what the step threw (a statement hit the conflict) or the database's own error (the
+ * commit hit it). Otherwise undefined: timeouts and the broker's other errors are never
+ * retried.
+ */
+export function retryableConflict(attemptError: unknown): unknown {
+  const candidate =
+    attemptError instanceof WorkflowStepError
+      ? attemptError.cause
+      : attemptError instanceof BrokerError
+        ? undefined
+        : attemptError;
+  return findWriteConflict(candidate) === undefined ? undefined : candidate;
 }

@@ -4,9 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { backoffDelayMs } from "../../src/broker/backoff.js";
-import { WorkflowStepError } from "../../src/broker/index.js";
+import {
+  TransactionStartTimeoutError,
+  WorkflowStepError,
+  WorkflowTimeoutError,
+} from "../../src/broker/index.js";
 import { isSecretKey, redactSecrets } from "../../src/broker/redact.js";
-import { findWriteConflict } from "../../src/broker/writeConflict.js";
+import { findWriteConflict, retryableConflict } from "../../src/broker/writeConflict.js";
 
 describe("backoffDelayMs", () => {
   const policy = { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 500 };
@@ -83,6 +87,45 @@ describe("findWriteConflict", () => {
     const b = { cause: a };
     a.cause = b;
     expect(findWriteConflict(a)).toBeUndefined();
+  });
+});
+
+describe("retryableConflict", () => {
+  const conflict = Object.assign(new Error("write conflict"), { code: "P2034" });
+
+  it("retries on what a step threw when it carries a conflict", () => {
+    const error = new WorkflowStepError({ workflow: "w", step: "s", attempt: 1, cause: conflict });
+    expect(retryableConflict(error)).toBe(conflict);
+  });
+
+  it("retries on the database's own error at commit when it is a conflict", () => {
+    expect(retryableConflict(conflict)).toBe(conflict);
+  });
+
+  it("never retries a timeout, a start timeout or a step's ordinary failure", () => {
+    const timeout = new WorkflowTimeoutError({
+      workflow: "w",
+      step: "s",
+      timeoutMs: 1,
+      cause: conflict,
+    });
+    const start = new TransactionStartTimeoutError({
+      workflow: "w",
+      maxWaitMs: 1,
+      cause: conflict,
+    });
+    const failed = new WorkflowStepError({
+      workflow: "w",
+      step: "s",
+      attempt: 1,
+      cause: new Error("no"),
+    });
+    expect([timeout, start, failed, new Error("no")].map(retryableConflict)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 
