@@ -45,8 +45,12 @@ export default tseslint.config(
                 "**/graphql/**",
                 "**/usecases/**",
                 "**/workflows/**",
+                "**/db/**",
+                "**/generated/**",
+                "@prisma/*",
               ],
-              message: "The broker is generic: no GraphQL, HTTP or domain imports.",
+              message:
+                "The broker is generic: no GraphQL, HTTP, domain or database-client imports (it takes the transaction client as a type parameter).",
             },
           ],
         },
