@@ -1,14 +1,13 @@
 /**
  * The commands as a person runs them: `npm run db:migrate` and `npm run db:migration`
- * build, then run `node dist/db/cli/<command>.js`. This builds once and runs the latter.
+ * build, then run `node dist/db/cli/<command>.js`. globalSetup builds; this runs the latter.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
 import { testDatabaseUrl, withAdminClient } from "../helpers/testDatabases.js";
 
@@ -44,15 +43,6 @@ async function command(
     return { ...failed, exitCode: failed.code, seconds: (Date.now() - started) / 1000 };
   }
 }
-
-beforeAll(async () => {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  await run(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: projectRoot }).catch(
-    (error: { stdout?: string }) => {
-      throw new Error(`npm run build failed:\n${error.stdout ?? String(error)}`);
-    },
-  );
-}, 120_000);
 
 describe("npm run db:migrate", () => {
   const cleanups: (() => Promise<unknown>)[] = [];

@@ -1,9 +1,11 @@
 /**
  * Runs once before the suite: migrates the PostgreSQL and PGlite templates that every
- * test file copies (see testDatabases.ts), and deletes them after the suite.
+ * test file copies (see testDatabases.ts), and deletes them after the suite; compiles the
+ * server into dist/ for the tests that run its commands as a person would.
  */
 import { rm } from "node:fs/promises";
 import type { TestProject } from "vitest/node";
+import { buildProject } from "./buildProject.js";
 import { applyPendingMigrations, openDatabase, type Database } from "../../src/db/index.js";
 import {
   TEST_SERVER_URL,
@@ -43,6 +45,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await rm(pgliteTemplateDir, { recursive: true, force: true });
   await rm(pgliteEmptyTemplateDir, { recursive: true, force: true });
   await Promise.all([
+    buildProject(),
     migrate(
       await openDatabase({
         kind: "postgres",
