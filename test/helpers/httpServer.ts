@@ -2,6 +2,7 @@
  * Starts the real Express app on a free port against a fresh test database, for tests
  * that talk to it over real HTTP.
  */
+import type { DestinationStream } from "pino";
 import { loadConfig, type AppConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { createApiServer, type ApiServer } from "../../src/server.js";
@@ -22,12 +23,15 @@ export interface TestServerOptions {
   kind?: DatabaseKind;
   env?: NodeJS.ProcessEnv;
   config?: Partial<AppConfig>;
+  /** Where log lines go (e.g. a capture in tests of the logs); default stdout. */
+  logDestination?: DestinationStream;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase(options.kind ?? "postgres"));
   const config = { ...loadConfig({ NODE_ENV: "test", ...options.env }), ...options.config };
-  const server = await createApiServer({ config, database, logger: createLogger(config.logLevel) });
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const server = await createApiServer({ config, database, logger });
   const address = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${address.port}`;
   let closed = false;
