@@ -68,16 +68,21 @@ export interface TestDatabase extends Database {
   destroy(): Promise<void>;
 }
 
-/** A fresh, migrated PostgreSQL database of its own. */
-export async function createPostgresTestDatabase(
-  options: { poolSize?: number } = {},
-): Promise<TestDatabase> {
-  const name = `activelog_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await withAdminClient((client) =>
-    client.query(`CREATE DATABASE "${name}" TEMPLATE "${templates().postgresTemplateName}"`),
-  );
+function uniqueName(prefix: string): string {
+  return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** A new PostgreSQL database, copied from `template` when given, that destroy() drops. */
+async function postgresTestDatabase(options: {
+  prefix: string;
+  template?: string;
+  poolSize: number;
+}): Promise<TestDatabase> {
+  const name = uniqueName(options.prefix);
+  const template = options.template ? ` TEMPLATE "${options.template}"` : "";
+  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}"${template}`));
   const url = testDatabaseUrl(name);
-  const database = await openDatabase({ kind: "postgres", url, poolSize: options.poolSize ?? 10 });
+  const database = await openDatabase({ kind: "postgres", url, poolSize: options.poolSize });
   return {
     ...database,
     location: url,
@@ -90,10 +95,13 @@ export async function createPostgresTestDatabase(
   };
 }
 
-/** A fresh, migrated embedded PGlite database in a temporary directory. */
-export async function createEmbeddedTestDatabase(): Promise<TestDatabase> {
-  const dataDir = await mkdtemp(join(tmpdir(), "activelog-test-pglite-"));
-  await cp(templates().pgliteTemplateDir, dataDir, { recursive: true });
+/** A copy of the PGlite data directory `templateDir` in a temporary directory that destroy() deletes. */
+async function embeddedTestDatabase(options: {
+  prefix: string;
+  templateDir: string;
+}): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), `${options.prefix}-`));
+  await cp(options.templateDir, dataDir, { recursive: true });
   const database = await openDatabase({ kind: "embedded", dataDir });
   return {
     ...database,
@@ -105,40 +113,38 @@ export async function createEmbeddedTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** A fresh, migrated PostgreSQL database of its own. */
+export function createPostgresTestDatabase(
+  options: { poolSize?: number } = {},
+): Promise<TestDatabase> {
+  return postgresTestDatabase({
+    prefix: "activelog_test",
+    template: templates().postgresTemplateName,
+    poolSize: options.poolSize ?? 10,
+  });
+}
+
+/** A fresh, migrated embedded PGlite database in a temporary directory. */
+export function createEmbeddedTestDatabase(): Promise<TestDatabase> {
+  return embeddedTestDatabase({
+    prefix: "activelog-test-pglite",
+    templateDir: templates().pgliteTemplateDir,
+  });
+}
+
 export type DatabaseKind = Database["config"]["kind"];
 
 /**
  * A fresh database with nothing in it, not even migrations: an empty PostgreSQL
  * database, or a new PGlite data directory.
  */
-export async function createEmptyTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
-  if (kind === "postgres") {
-    const name = `activelog_test_empty_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    await withAdminClient((client) => client.query(`CREATE DATABASE "${name}"`));
-    const url = testDatabaseUrl(name);
-    const database = await openDatabase({ kind: "postgres", url, poolSize: 4 });
-    return {
-      ...database,
-      location: url,
-      async destroy() {
-        await database.close();
-        await withAdminClient((client) =>
-          client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-        );
-      },
-    };
-  }
-  const dataDir = await mkdtemp(join(tmpdir(), "activelog-test-empty-pglite-"));
-  await cp(templates().pgliteEmptyTemplateDir, dataDir, { recursive: true });
-  const database = await openDatabase({ kind: "embedded", dataDir });
-  return {
-    ...database,
-    location: dataDir,
-    async destroy() {
-      await database.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+export function createEmptyTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  return kind === "postgres"
+    ? postgresTestDatabase({ prefix: "activelog_test_empty", poolSize: 4 })
+    : embeddedTestDatabase({
+        prefix: "activelog-test-empty-pglite",
+        templateDir: templates().pgliteEmptyTemplateDir,
+      });
 }
 
 export function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
