@@ -87,6 +87,23 @@ function fromBroker(error: BrokerError, logger: Logger): ClientError {
   return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: "Internal server error" };
 }
 
+/**
+ * The input field a variable-coercion error is about, named as class-validator errors name
+ * it: `... got invalid value "x" at "input.activityDate"; ...` names `activityDate`;
+ * `... Field "title" of required type ...` names `title`; otherwise the variable itself.
+ */
+export function fieldOfCoercionError(message: string): string | undefined {
+  const at = /got invalid value .* at "([^"]+)"/.exec(message)?.[1];
+  if (at)
+    return at
+      .split(".")
+      .at(-1)
+      ?.replace(/\[\d+\]$/, "");
+  const missing = /Field "([^"]+)" of required type/.exec(message)?.[1];
+  if (missing) return missing;
+  return /^Variable "\$([^"]+)"/.exec(message)?.[1];
+}
+
 export function createErrorFormatter(options: { logger: Logger; production: boolean }) {
   const { logger, production } = options;
 
@@ -105,7 +122,13 @@ export function createErrorFormatter(options: { logger: Logger; production: bool
       ERROR_CODES.has(code) &&
       code !== ErrorCode.INTERNAL_SERVER_ERROR
     ) {
-      return { code: code as ErrorCode, message: formatted.message };
+      const field =
+        code === ErrorCode.BAD_USER_INPUT ? fieldOfCoercionError(formatted.message) : undefined;
+      return {
+        code: code as ErrorCode,
+        message: formatted.message,
+        extensions: field ? { field } : {},
+      };
     }
     logger.error({ err: original }, "unexpected error");
     return {

@@ -133,6 +133,7 @@ describe("createActivity", () => {
         );
         expect(errorCode(response)).toBe("BAD_USER_INPUT");
         expect(response.errors![0]!.message).toContain("activityDate");
+        expect(response.errors![0]!.extensions!.field).toBe("activityDate");
         expect(await countRows()).toEqual(before);
       },
     );
@@ -146,7 +147,19 @@ describe("createActivity", () => {
       );
       expect(errorCode(response)).toBe("BAD_USER_INPUT");
       expect(response.errors![0]!.message).toContain("durationMinutes");
+      expect(response.errors![0]!.extensions!.field).toBe("durationMinutes");
     });
+  });
+
+  it("names a required field that is missing", async () => {
+    const response = await graphql(
+      api.graphqlUrl,
+      CREATE_ACTIVITY,
+      { input: { type: "run" } },
+      { token: user.sessionToken },
+    );
+    expect(errorCode(response)).toBe("BAD_USER_INPUT");
+    expect(response.errors![0]!.extensions!.field).toBe("title");
   });
 
   describe("without a valid session it fails with UNAUTHENTICATED and writes nothing", () => {
