@@ -74,6 +74,23 @@ describe("registerUser", () => {
     expect(await countRows()).toEqual(before);
   });
 
+  it("lets exactly one of two concurrent registrations of one e-mail succeed; the other gets EMAIL_TAKEN", async () => {
+    const before = await countRows();
+    const responses = await Promise.all(
+      ["Race@example.com", "race@EXAMPLE.com"].map((email) =>
+        graphql(api.graphqlUrl, REGISTER_USER, { input: { email, password: "first one wins" } }),
+      ),
+    );
+    expect(responses.map(errorCode).sort()).toEqual(["EMAIL_TAKEN", undefined]);
+    const after = await countRows();
+    expect(after).toEqual({
+      users: before.users + 1,
+      stats: before.stats + 1,
+      outbox: before.outbox + 1,
+      sessions: before.sessions + 1,
+    });
+  });
+
   it.each([
     ["a malformed e-mail", { email: "not-an-email", password: "long enough password" }, "email"],
     ["an empty e-mail", { email: "", password: "long enough password" }, "email"],
