@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CREATE_ACTIVITY, errorCode, graphql, registerUser } from "../helpers/graphqlClient.js";
 import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { withAdminClient } from "../helpers/testDatabases.js";
 
 describe("in production (NODE_ENV=production)", () => {
   let api: TestServer;
@@ -55,6 +56,38 @@ describe("in production (NODE_ENV=production)", () => {
     );
     expect(errorCode(response)).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(response.errors![0]!.extensions!.stacktrace).toBeUndefined();
+  });
+
+  it("masks an unexpected failure as INTERNAL_SERVER_ERROR with no internal message", async () => {
+    const broken = await startTestServer({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" } });
+    try {
+      const databaseName = new URL(broken.database.location).pathname.slice(1);
+      await withAdminClient((client) =>
+        client.query(`DROP DATABASE "${databaseName}" WITH (FORCE)`),
+      );
+      const response = await graphql(
+        broken.graphqlUrl,
+        `
+          {
+            me {
+              id
+            }
+          }
+        `,
+        {},
+        { token: "A".repeat(43) },
+      );
+      expect(response.errors).toEqual([
+        {
+          message: "Internal server error",
+          path: ["me"],
+          locations: expect.any(Array),
+          extensions: { code: "INTERNAL_SERVER_ERROR" },
+        },
+      ]);
+    } finally {
+      await broken.close();
+    }
   });
 
   it("does not serve the Sandbox landing page", async () => {
