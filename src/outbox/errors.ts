@@ -1,0 +1,59 @@
+// Internal to the outbox: its errors. Import them from ./index.js.
+
+/** Every code an {@link OutboxError} can carry; stable, safe to switch on in logs and alerts. */
+export type OutboxErrorCode =
+  "OUTBOX_UNKNOWN_TOPIC" | "OUTBOX_MALFORMED_PAYLOAD" | "OUTBOX_HANDLER_TIMEOUT" | "OUTBOX_STOPPED";
+
+/**
+ * Base of the errors the outbox raises; none of them reaches a client. A message whose
+ * handling fails is logged with its error, counted in `attempts`, and retried later.
+ */
+export abstract class OutboxError extends Error {
+  abstract override readonly name: string;
+  abstract readonly code: OutboxErrorCode;
+}
+
+/** No handler is registered for the message's topic (a typo, or a handler not wired yet). */
+export class UnknownTopicError extends OutboxError {
+  override readonly name = "UnknownTopicError";
+  readonly code = "OUTBOX_UNKNOWN_TOPIC";
+  constructor(readonly topic: string) {
+    super(`No outbox handler for topic "${topic}"`);
+  }
+}
+
+/**
+ * The message's payload does not have the shape its topic needs. The message names the
+ * topic and the field, never the payload's values (they may be personal data).
+ */
+export class MalformedPayloadError extends OutboxError {
+  override readonly name = "MalformedPayloadError";
+  readonly code = "OUTBOX_MALFORMED_PAYLOAD";
+  constructor(
+    readonly topic: string,
+    problem: string,
+  ) {
+    super(`Malformed payload for topic "${topic}": ${problem}`);
+  }
+}
+
+/** The handler did not settle within the dispatcher's `handlerTimeoutMs`. */
+export class HandlerTimeoutError extends OutboxError {
+  override readonly name = "HandlerTimeoutError";
+  readonly code = "OUTBOX_HANDLER_TIMEOUT";
+  constructor(
+    readonly topic: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`The handler for topic "${topic}" did not finish within ${timeoutMs} ms`);
+  }
+}
+
+/** `dispatchBatch()` after `stop()`: the database may be closing. */
+export class DispatcherStoppedError extends OutboxError {
+  override readonly name = "DispatcherStoppedError";
+  readonly code = "OUTBOX_STOPPED";
+  constructor() {
+    super("The outbox dispatcher is stopped");
+  }
+}

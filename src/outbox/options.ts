@@ -1,0 +1,43 @@
+// Internal to the outbox: the dispatcher's tunables, their defaults and their checks.
+
+export interface DispatcherTuning {
+  /** Messages claimed (and handled inside one transaction) per batch. */
+  batchSize: number;
+  /** Attempts after which a failing message is given up (left undispatched, not retried). */
+  maxAttempts: number;
+  /** Milliseconds between the end of one polled batch and the start of the next; 0 disables polling. */
+  pollIntervalMs: number;
+  /** Longest a handler may run before it counts as failed. */
+  handlerTimeoutMs: number;
+}
+
+export const DISPATCHER_DEFAULTS: Readonly<DispatcherTuning> = {
+  batchSize: 10,
+  maxAttempts: 5,
+  pollIntervalMs: 1_000,
+  handlerTimeoutMs: 5_000,
+};
+
+const LIMITS: Record<keyof DispatcherTuning, [min: number, max: number]> = {
+  batchSize: [1, 1_000],
+  maxAttempts: [1, 1_000],
+  pollIntervalMs: [0, 3_600_000],
+  handlerTimeoutMs: [1, 600_000],
+};
+
+/** The given values over the defaults; throws a RangeError naming a value out of range. */
+export function resolveTuning(given: Partial<DispatcherTuning>): DispatcherTuning {
+  const tuning = { ...DISPATCHER_DEFAULTS };
+  for (const key of Object.keys(LIMITS) as (keyof DispatcherTuning)[]) {
+    const value = given[key];
+    if (value === undefined) continue;
+    const [min, max] = LIMITS[key];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(
+        `outbox ${key} must be a whole number from ${min} to ${max}, got ${value}`,
+      );
+    }
+    tuning[key] = value;
+  }
+  return tuning;
+}

@@ -1,0 +1,24 @@
+// Internal to the outbox: the welcome e-mail payload check. Import it from ./index.js.
+import { WELCOME_EMAIL_TOPIC } from "../usecases/users/queueWelcomeEmail.js";
+import { MalformedPayloadError } from "./errors.js";
+
+/** What QueueWelcomeEmail stores in the outbox. */
+export interface WelcomeEmailPayload {
+  userId: string;
+  email: string;
+}
+
+/** Checks the stored JSON; throws {@link MalformedPayloadError} naming the first bad field. */
+export function parseWelcomeEmailPayload(payload: unknown): WelcomeEmailPayload {
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    throw new MalformedPayloadError(WELCOME_EMAIL_TOPIC, "expected an object");
+  }
+  const { userId, email } = payload as Record<string, unknown>;
+  if (typeof userId !== "string" || userId === "") {
+    throw new MalformedPayloadError(WELCOME_EMAIL_TOPIC, "userId must be a non-empty string");
+  }
+  if (typeof email !== "string" || !/^[^\s@]+@[^\s@]+$/.test(email)) {
+    throw new MalformedPayloadError(WELCOME_EMAIL_TOPIC, "email must be an e-mail address");
+  }
+  return { userId, email };
+}

@@ -1,0 +1,53 @@
+/**
+ * Test-only pieces shared by the outbox's tests: a mailer that records what it is asked
+ * to send, captured log lines, and messages written straight into the outbox table.
+ */
+import { pino, type Logger } from "pino";
+import type { PrismaClient } from "../../src/db/index.js";
+import type { Email, Mailer } from "../../src/outbox/index.js";
+
+/** A Mailer that records every e-mail; `before` runs first and may delay or throw. */
+export interface RecordingMailer extends Mailer {
+  readonly sent: Email[];
+}
+
+export function recordingMailer(before?: (email: Email) => Promise<void> | void): RecordingMailer {
+  const sent: Email[] = [];
+  return {
+    sent,
+    async send(email) {
+      await before?.(email);
+      sent.push(email);
+    },
+  };
+}
+
+export type LogLine = Record<string, unknown> & { msg: string; level: number };
+
+/** A debug-level logger whose lines land in `lines`, parsed. */
+export function captureLogs(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const logger = pino(
+    { level: "debug" },
+    { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+  );
+  return { logger, lines };
+}
+
+/** Writes a message into the outbox as a use case would, and returns its id. */
+export async function insertMessage(
+  prisma: PrismaClient,
+  message: { topic: string; payload: object; createdAt?: Date },
+): Promise<string> {
+  const row = await prisma.outboxMessage.create({ data: message, select: { id: true } });
+  return row.id;
+}
+
+/** Resolves once `predicate` holds; rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
