@@ -20,6 +20,8 @@ export interface AppConfig {
   sessionTtlMs: number;
   /** How long shutdown waits for in-flight requests and workflows. */
   shutdownGraceMs: number;
+  /** Milliseconds between outbox batches; 0 disables polling (batches run only when called). */
+  outboxPollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 100_000, [1_000, 10_000_000], problems),
     sessionTtlMs: integer(env, "SESSION_TTL_HOURS", 24 * 30, [1, 24 * 365], problems) * 3_600_000,
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 10_000, [0, 600_000], problems),
+    outboxPollIntervalMs: integer(env, "OUTBOX_POLL_INTERVAL_MS", 1_000, [0, 3_600_000], problems),
   };
   let database: DatabaseConfig | undefined;
   try {

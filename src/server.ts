@@ -19,24 +19,39 @@ import { ErrorCode } from "./errors/errorCodes.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { createErrorFormatter } from "./graphql/formatError.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
+import {
+  createLoggingMailer,
+  createOutboxDispatcher,
+  createOutboxHandlers,
+  type Mailer,
+  type OutboxDispatcher,
+} from "./outbox/index.js";
 import { createReadModel } from "./queries/readModel.js";
 import { allWorkflows } from "./workflows/index.js";
 
 export interface ApiServerDependencies {
-  config: Pick<AppConfig, "nodeEnv" | "bodyLimitBytes" | "sessionTtlMs" | "shutdownGraceMs">;
+  config: Pick<
+    AppConfig,
+    "nodeEnv" | "bodyLimitBytes" | "sessionTtlMs" | "shutdownGraceMs" | "outboxPollIntervalMs"
+  >;
   database: Database;
   logger: Logger;
+  /** Sends the outbox's e-mails; default: one that only logs them (there is no provider here). */
+  mailer?: Mailer;
 }
 
 export interface ApiServer {
   readonly app: Express;
   readonly httpServer: Server;
   readonly broker: Broker<Prisma.TransactionClient>;
-  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  /** Sends outbox messages after commit; polls once listening (unless its interval is 0). */
+  readonly outbox: OutboxDispatcher;
+  /** Starts listening and polling the outbox; resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host?: string): Promise<AddressInfo>;
   /**
    * Graceful shutdown: stops accepting connections, lets in-flight requests and workflows
-   * finish (up to `shutdownGraceMs`), then disconnects the database. Safe to call twice.
+   * finish (up to `shutdownGraceMs`), stops the outbox and waits for its batch in progress,
+   * then disconnects the database. Safe to call twice.
    */
   shutdown(): Promise<void>;
 }
@@ -47,6 +62,7 @@ export async function createApiServer({
   config,
   database,
   logger,
+  mailer = createLoggingMailer(logger.child({ component: "mailer" })),
 }: ApiServerDependencies): Promise<ApiServer> {
   const production = config.nodeEnv === "production";
   const app = express();
@@ -57,6 +73,12 @@ export async function createApiServer({
     logger: logger.child({ component: "broker" }),
   });
   const reads = createReadModel(database.prisma);
+  const outbox = createOutboxDispatcher({
+    prisma: database.prisma,
+    handlers: createOutboxHandlers({ mailer }),
+    logger,
+    pollIntervalMs: config.outboxPollIntervalMs,
+  });
   let shuttingDown = false;
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -126,20 +148,24 @@ export async function createApiServer({
     app,
     httpServer,
     broker,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
+    outbox,
+    async listen(port, host) {
+      const address = await new Promise<AddressInfo>((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
           httpServer.off("error", reject);
           resolve(httpServer.address() as AddressInfo);
         });
       });
+      outbox.start();
+      return address;
     },
     shutdown() {
       shutdownPromise ??= (async () => {
         shuttingDown = true;
         await apollo.stop(); // drains HTTP: no new connections, in-flight requests finish
         await broker.drain(); // workflows started by requests that were cut off still settle
+        await outbox.stop(); // no new batch; the one in progress commits or rolls back
         await database.close();
       })();
       return shutdownPromise;

@@ -5,6 +5,7 @@
 import type { DestinationStream } from "pino";
 import { loadConfig, type AppConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
+import type { Mailer } from "../../src/outbox/index.js";
 import { createApiServer, type ApiServer } from "../../src/server.js";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./testDatabases.js";
 
@@ -25,13 +26,19 @@ export interface TestServerOptions {
   config?: Partial<AppConfig>;
   /** Where log lines go (e.g. a capture in tests of the logs); default stdout. */
   logDestination?: DestinationStream;
+  /** The outbox's mailer; default the server's own (it logs e-mails). */
+  mailer?: Mailer;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase(options.kind ?? "postgres"));
-  const config = { ...loadConfig({ NODE_ENV: "test", ...options.env }), ...options.config };
+  // The outbox does not poll unless a test asks: tests run batches with server.outbox.dispatchBatch().
+  const config = {
+    ...loadConfig({ NODE_ENV: "test", OUTBOX_POLL_INTERVAL_MS: "0", ...options.env }),
+    ...options.config,
+  };
   const logger = createLogger(config.logLevel, options.logDestination);
-  const server = await createApiServer({ config, database, logger });
+  const server = await createApiServer({ config, database, logger, mailer: options.mailer });
   const address = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${address.port}`;
   let closed = false;
