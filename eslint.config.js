@@ -69,6 +69,10 @@ export default tseslint.config(
               regex: "broker/(?!index\\.js$).+",
               message: "Import the broker through src/broker/index.ts only.",
             },
+            {
+              regex: "outbox/(?!index\\.js$).+",
+              message: "Import the outbox through src/outbox/index.ts only.",
+            },
             { group: ["**/test/**"], message: "Production code never imports test helpers." },
           ],
         },
