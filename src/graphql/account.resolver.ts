@@ -1,9 +1,9 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { User } from "../db/index.js";
-import { loginWorkflow, registerUserWorkflow } from "../workflows/index.js";
+import { loginWorkflow, logoutWorkflow, registerUserWorkflow } from "../workflows/index.js";
 import type { GraphQLContext } from "./context.js";
 import { LoginInput } from "./login.input.js";
-import { LoginPayload, RegisterUserPayload } from "./payloads.type.js";
+import { LoginPayload, LogoutPayload, RegisterUserPayload } from "./payloads.type.js";
 import { RegisterUserInput } from "./registerUser.input.js";
 import { UserType } from "./user.type.js";
 
@@ -34,6 +34,14 @@ export class AccountResolver {
       password: input.password,
       sessionTtlMs,
     });
+    return run.output;
+  }
+
+  @Mutation(() => LogoutPayload, {
+    description: "Ends the caller's session (workflow logout): the token stops working at once.",
+  })
+  async logout(@Ctx() { broker, requireSession }: GraphQLContext): Promise<LogoutPayload> {
+    const run = await broker.run(logoutWorkflow, await requireSession());
     return run.output;
   }
 

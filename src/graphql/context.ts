@@ -14,6 +14,8 @@ export interface GraphQLContext {
   viewerId(): Promise<string | null>;
   /** The caller's user id; throws UNAUTHENTICATED (with the reason) when there is none. */
   requireViewerId(): Promise<string>;
+  /** The caller's user id and the session token they sent; throws UNAUTHENTICATED like requireViewerId. */
+  requireSession(): Promise<{ userId: string; sessionToken: string }>;
 }
 
 type Credentials = { kind: "none" } | { kind: "malformed" } | { kind: "bearer"; token: string };
@@ -25,7 +27,7 @@ function readCredentials(authorization: string | undefined): Credentials {
 }
 
 export function createContext(
-  services: Omit<GraphQLContext, "viewerId" | "requireViewerId">,
+  services: Omit<GraphQLContext, "viewerId" | "requireViewerId" | "requireSession">,
   authorization: string | undefined,
 ): GraphQLContext {
   const credentials = readCredentials(authorization);
@@ -37,28 +39,28 @@ export function createContext(
         : Promise.resolve(null);
     return viewer;
   };
+  async function requireSession(): Promise<{ userId: string; sessionToken: string }> {
+    const userId = await viewerId();
+    if (userId && credentials.kind === "bearer") return { userId, sessionToken: credentials.token };
+    switch (credentials.kind) {
+      case "none":
+        throw new UnauthenticatedError();
+      case "malformed":
+        throw new UnauthenticatedError("The Authorization header must be 'Bearer <sessionToken>'.");
+      case "bearer":
+        throw new UnauthenticatedError(
+          "The session token is invalid, expired or revoked: sign in again.",
+        );
+      default: {
+        const unreachable: never = credentials;
+        throw new Error(`Unhandled credentials ${String(unreachable)}`);
+      }
+    }
+  }
   return {
     ...services,
     viewerId,
-    async requireViewerId() {
-      const id = await viewerId();
-      if (id) return id;
-      switch (credentials.kind) {
-        case "none":
-          throw new UnauthenticatedError();
-        case "malformed":
-          throw new UnauthenticatedError(
-            "The Authorization header must be 'Bearer <sessionToken>'.",
-          );
-        case "bearer":
-          throw new UnauthenticatedError(
-            "The session token is invalid, expired or revoked: sign in again.",
-          );
-        default: {
-          const unreachable: never = credentials;
-          throw new Error(`Unhandled credentials ${String(unreachable)}`);
-        }
-      }
-    },
+    requireSession,
+    requireViewerId: async () => (await requireSession()).userId,
   };
 }

@@ -9,12 +9,14 @@ import type { Activity } from "../db/index.js";
 import type {
   createActivityWorkflow,
   loginWorkflow,
+  logoutWorkflow,
   registerUserWorkflow,
 } from "../workflows/index.js";
 import { ActivityType } from "./activity.type.js";
 
 type RegisterUserResult = WorkflowResult<typeof registerUserWorkflow>;
 type LoginResult = WorkflowResult<typeof loginWorkflow>;
+type LogoutResult = WorkflowResult<typeof logoutWorkflow>;
 type CreateActivityResult = WorkflowResult<typeof createActivityWorkflow>;
 
 @ObjectType("RegisterUserPayload")
@@ -46,6 +48,14 @@ export class LoginPayload implements Pick<LoginResult, "userId" | "sessionToken"
     description: "Send as `Authorization: Bearer <sessionToken>`. Shown only once.",
   })
   sessionToken!: string;
+}
+
+@ObjectType("LogoutPayload")
+export class LogoutPayload implements Pick<LogoutResult, "sessionRevoked"> {
+  @Field(() => Boolean, {
+    description: "True when this call ended the session; false when it had already ended.",
+  })
+  sessionRevoked!: boolean;
 }
 
 @ObjectType("CreateActivityPayload")

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CREATE_ACTIVITY,
   errorCode,
   graphql,
   LOGIN,
+  LOGOUT,
   ME,
   registerUser,
   type RegisteredUser,
@@ -66,5 +68,44 @@ describe("login", () => {
     });
     expect(errorCode(response)).toBe("BAD_USER_INPUT");
     expect(response.errors![0]!.extensions!.field).toBe("password");
+  });
+
+  it("logout revokes only the session it was called with", async () => {
+    const runner = await registerUser(api.graphqlUrl);
+    const second = await graphql<{ login: { sessionToken: string } }>(api.graphqlUrl, LOGIN, {
+      input: { email: runner.email, password: runner.password },
+    });
+    const otherToken = second.data!.login.sessionToken;
+
+    const loggedOut = await graphql(api.graphqlUrl, LOGOUT, {}, { token: runner.sessionToken });
+    expect(loggedOut.errors).toBeUndefined();
+    expect(loggedOut.data).toEqual({ logout: { sessionRevoked: true } });
+
+    const afterLogout = await graphql(
+      api.graphqlUrl,
+      CREATE_ACTIVITY,
+      { input: { type: "run", title: "Too late" } },
+      { token: runner.sessionToken },
+    );
+    expect(errorCode(afterLogout)).toBe("UNAUTHENTICATED");
+    expect(await graphql(api.graphqlUrl, ME, {}, { token: runner.sessionToken })).toMatchObject({
+      data: { me: null },
+    });
+    expect(
+      errorCode(await graphql(api.graphqlUrl, LOGOUT, {}, { token: runner.sessionToken })),
+    ).toBe("UNAUTHENTICATED");
+
+    const stillIn = await graphql<{ me: { id: string } }>(
+      api.graphqlUrl,
+      ME,
+      {},
+      { token: otherToken },
+    );
+    expect(stillIn.data!.me.id).toBe(runner.userId);
+    expect(await api.database.prisma.activity.count({ where: { userId: runner.userId } })).toBe(0);
+  });
+
+  it("logout without a session fails with UNAUTHENTICATED", async () => {
+    expect(errorCode(await graphql(api.graphqlUrl, LOGOUT))).toBe("UNAUTHENTICATED");
   });
 });

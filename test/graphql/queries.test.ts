@@ -162,6 +162,11 @@ describe("queries", () => {
         options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 10_000 }),
       },
       {
+        name: "logout",
+        steps: ["RevokeSession"],
+        options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 5_000 }),
+      },
+      {
         name: "createActivity",
         steps: ["CreateActivity", "SendNotification", "UpdateStats"],
         options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 5_000 }),

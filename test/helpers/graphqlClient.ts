@@ -60,6 +60,14 @@ export const LOGIN = /* GraphQL */ `
   }
 `;
 
+export const LOGOUT = /* GraphQL */ `
+  mutation Logout {
+    logout {
+      sessionRevoked
+    }
+  }
+`;
+
 export const CREATE_ACTIVITY = /* GraphQL */ `
   mutation CreateActivity($input: CreateActivityInput!) {
     createActivity(input: $input) {
