@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { hashSessionToken } from "../../src/usecases/sessions/sessionToken.js";
 import { startTestServer, type TestServer } from "../helpers/httpServer.js";
 import { launchChromium } from "./support/chromium.js";
 import { screenshotIfFailed } from "./support/screenshots.js";
@@ -213,7 +214,15 @@ describe("example web app", () => {
   it("shows EMAIL_TAKEN on sign-up and INVALID_CREDENTIALS on log-in, then logs in", async () => {
     const email = uniqueEmail();
     await signUp(email);
+    const tokenBeforeLogout = await readSessionToken();
     await currentPage().getByRole("button", { name: "Log out" }).click();
+    await currentPage().getByRole("heading", { name: "Log in" }).waitFor();
+    // Logging out revoked the session on the server, not only in the tab.
+    expect(await readSessionToken()).toBeNull();
+    const session = await api!.database.prisma.session.findFirstOrThrow({
+      where: { tokenHash: hashSessionToken(tokenBeforeLogout!) },
+    });
+    expect(session.revokedAt).not.toBeNull();
 
     await currentPage().getByRole("button", { name: "New here? Create an account" }).click();
     await submitCredentials(email, PASSWORD, "Sign up");

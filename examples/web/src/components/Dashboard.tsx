@@ -5,7 +5,7 @@ import { endSession } from "../session";
 import { ActivityForm } from "./ActivityForm";
 import { ActivityList } from "./ActivityList";
 
-export function Dashboard({ onLogout }: { onLogout: () => void }) {
+export function Dashboard({ onLogout }: { onLogout: () => Promise<void> }) {
   const { data } = useQuery(ViewerDocument);
   const viewer = data?.me;
 
@@ -19,7 +19,7 @@ export function Dashboard({ onLogout }: { onLogout: () => void }) {
       <header className="header">
         <h1>Activelog</h1>
         {viewer && <span>{viewer.email}</span>}
-        <button type="button" onClick={onLogout}>
+        <button type="button" onClick={() => void onLogout()}>
           Log out
         </button>
       </header>
