@@ -96,11 +96,19 @@ async function signUp(email: string): Promise<void> {
   await currentPage().getByRole("heading", { name: "Your activities" }).waitFor();
 }
 
-async function logActivity(fields: { type: string; title: string; duration?: string }) {
+async function logActivity(fields: {
+  type: string;
+  title: string;
+  duration?: string;
+  /** YYYY-MM-DD */
+  date?: string;
+}) {
   const p = currentPage();
   await p.getByLabel("Type").fill(fields.type);
   await p.getByLabel("Title").fill(fields.title);
   if (fields.duration !== undefined) await p.getByLabel("Duration (minutes)").fill(fields.duration);
+  if (fields.date !== undefined)
+    await p.getByLabel("Date (optional, default today)").fill(fields.date);
   await p.getByRole("button", { name: "Log activity" }).click();
 }
 
@@ -161,6 +169,21 @@ describe("example web app", () => {
     expect(await item.textContent()).toContain("42 min");
     // The form is ready for the next one.
     expect(await currentPage().getByLabel("Title").inputValue()).toBe("");
+  });
+
+  it("logs an activity on an earlier date, which sorts below a newer one", async () => {
+    await signUp(uniqueEmail());
+    await logActivity({ type: "run", title: "Today's run" });
+    await expect.poll(activityTitles).toEqual(["Today's run"]);
+
+    await logActivity({ type: "ride", title: "Last year's ride", date: "2025-06-15" });
+
+    await expect.poll(activityTitles).toEqual(["Today's run", "Last year's ride"]);
+    const stored = await api!.database.prisma.activity.findFirstOrThrow({
+      where: { title: "Last year's ride" },
+    });
+    expect(stored.activityDate.toISOString().slice(0, 10)).toBe("2025-06-15");
+    await expect.poll(statsText).toBe("Total activities: 2");
   });
 
   it("shows the client-side check next to an empty title", async () => {

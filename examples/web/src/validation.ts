@@ -10,6 +10,8 @@ export const clientChecksEnabled =
 
 export const TEXT_MAX_LENGTH = 200;
 export const PASSWORD_MIN_LENGTH = 10;
+export const DURATION_MAX_MINUTES = 7 * 24 * 60;
+export const DISTANCE_MAX_KM = 100_000;
 
 export interface ActivityFormValues {
   type: string;
@@ -17,6 +19,8 @@ export interface ActivityFormValues {
   description: string;
   durationMinutes: string;
   distanceKm: string;
+  /** `YYYY-MM-DD` from a date input, or "" for now. */
+  activityDate: string;
 }
 export type ActivityField = keyof ActivityFormValues;
 export const ACTIVITY_FIELDS: readonly ActivityField[] = [
@@ -25,6 +29,7 @@ export const ACTIVITY_FIELDS: readonly ActivityField[] = [
   "description",
   "durationMinutes",
   "distanceKm",
+  "activityDate",
 ];
 
 export interface CredentialsValues {
@@ -45,13 +50,30 @@ function checkText(label: string, value: string): string | undefined {
   return undefined;
 }
 
-function checkNonNegative(label: string, value: string, integer: boolean): string | undefined {
+function checkNonNegative(
+  label: string,
+  value: string,
+  options: { integer: boolean; max: number },
+): string | undefined {
   if (value.trim() === "") return undefined;
   const number = Number(value);
   if (!Number.isFinite(number)) return `${label} must be a number.`;
   if (number < 0) return `${label} must not be negative.`;
-  if (integer && !Number.isInteger(number)) return `${label} must be a whole number.`;
+  if (options.integer && !Number.isInteger(number)) return `${label} must be a whole number.`;
+  if (number > options.max) return `${label} must be at most ${options.max}.`;
   return undefined;
+}
+
+/** A `YYYY-MM-DD` day as an instant: noon local time, so the day survives time zones. */
+function dayToDate(value: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const date = new Date(`${value}T12:00:00`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function checkDay(label: string, value: string): string | undefined {
+  if (value.trim() === "") return undefined;
+  return dayToDate(value.trim()) ? undefined : `${label} must be a valid date.`;
 }
 
 function withoutUndefined<Field extends string>(
@@ -68,8 +90,15 @@ export function validateActivity(values: ActivityFormValues): FieldErrors<Activi
     type: checkText("Type", values.type),
     title: checkText("Title", values.title),
     description: undefined,
-    durationMinutes: checkNonNegative("Duration", values.durationMinutes, true),
-    distanceKm: checkNonNegative("Distance", values.distanceKm, false),
+    durationMinutes: checkNonNegative("Duration", values.durationMinutes, {
+      integer: true,
+      max: DURATION_MAX_MINUTES,
+    }),
+    distanceKm: checkNonNegative("Distance", values.distanceKm, {
+      integer: false,
+      max: DISTANCE_MAX_KM,
+    }),
+    activityDate: checkDay("Date", values.activityDate),
   });
 }
 
@@ -107,5 +136,10 @@ export function toCreateActivityInput(values: ActivityFormValues): CreateActivit
     description: description === "" ? null : description,
     durationMinutes: optionalNumber(values.durationMinutes),
     distanceKm: optionalNumber(values.distanceKm),
+    // Empty means now (the server's default); with client checks off, a bad value is sent
+    // as typed so the server's own error shows.
+    ...(values.activityDate.trim() !== "" && {
+      activityDate: dayToDate(values.activityDate.trim())?.toISOString() ?? values.activityDate,
+    }),
   };
 }

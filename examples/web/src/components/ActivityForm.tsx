@@ -19,6 +19,7 @@ const EMPTY_FORM: ActivityFormValues = {
   description: "",
   durationMinutes: "",
   distanceKm: "",
+  activityDate: "",
 };
 
 export function ActivityForm() {
@@ -84,6 +85,7 @@ export function ActivityForm() {
           step="any"
           {...bind("distanceKm")}
         />
+        <TextField label="Date (optional, default today)" type="date" {...bind("activityDate")} />
         <FormError message={errors.form} />
         <button type="submit" disabled={loading}>
           Log activity
