@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBroker, defineUseCase, defineWorkflow } from "../../src/broker/index.js";
-import {
-  createTestDatabase,
-  type DatabaseKind,
-  type TestDatabase,
-} from "../helpers/testDatabases.js";
+import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
 import { insertUser, rowCounts, type Context } from "./fixtures.js";
 
 /** Records the exact input each step was given. */
@@ -78,13 +74,7 @@ const relabelWorkflow = defineWorkflow<{ userId: string; title: string }>()("rel
 ]);
 
 describe.each<DatabaseKind>(["postgres", "embedded"])("chaining on the %s database", (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(kind);
 
   const brokerFor = () =>
     createBroker({

@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createBroker, defineUseCase, defineWorkflow } from "../../src/broker/index.js";
-import {
-  createTestDatabase,
-  type DatabaseKind,
-  type TestDatabase,
-} from "../helpers/testDatabases.js";
+import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
 import { insertUser, rowCounts, sleep, type Context } from "./fixtures.js";
 
 let release: () => void = () => {};
@@ -36,13 +32,7 @@ const failing = defineWorkflow<{ userId: string }>()("failing", [
 ]);
 
 describe.each<DatabaseKind>(["postgres", "embedded"])("drain on the %s database", (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(kind);
 
   it("resolves at once when no run is in flight", async () => {
     const broker = createBroker({ client: database.prisma, workflows: [held] });

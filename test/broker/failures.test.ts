@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BrokerError,
   createBroker,
@@ -6,11 +6,7 @@ import {
   defineWorkflow,
   WorkflowStepError,
 } from "../../src/broker/index.js";
-import {
-  createTestDatabase,
-  type DatabaseKind,
-  type TestDatabase,
-} from "../helpers/testDatabases.js";
+import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
 import { insertUser, rowCounts, watchUnhandledRejections, type Context } from "./fixtures.js";
 
 interface Input {
@@ -87,13 +83,7 @@ const throwsSynchronouslyWorkflow = defineWorkflow<object>()("throwsSynchronousl
 ]);
 
 describe.each<DatabaseKind>(["postgres", "embedded"])("failures on the %s database", (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(kind);
   const brokerFor = () =>
     createBroker({
       client: database.prisma,

@@ -15,6 +15,7 @@ import {
   createTestDatabase,
   type DatabaseKind,
   type TestDatabase,
+  useTestDatabase,
 } from "../helpers/testDatabases.js";
 import { countingRunner, type Context, type Tx } from "./fixtures.js";
 
@@ -61,13 +62,7 @@ function recordingRunner(client: PrismaClient) {
 }
 
 describe.each<DatabaseKind>(["postgres", "embedded"])("options on the %s database", (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(kind);
 
   it.each(LEVELS)(
     "runs a workflow defined with %s at that isolation level",

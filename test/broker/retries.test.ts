@@ -8,9 +8,9 @@ import {
 } from "../../src/broker/index.js";
 import {
   createPostgresTestDatabase,
-  createTestDatabase,
   type DatabaseKind,
   type TestDatabase,
+  useTestDatabase,
 } from "../helpers/testDatabases.js";
 import { insertUser, type Context } from "./fixtures.js";
 
@@ -39,13 +39,7 @@ const total = async (database: TestDatabase, userId: string) =>
 describe.each<DatabaseKind>(["postgres", "embedded"])(
   "concurrent runs on the %s database",
   (kind) => {
-    let database: TestDatabase;
-    beforeAll(async () => {
-      database = await createTestDatabase(kind);
-    });
-    afterAll(async () => {
-      await database?.destroy();
-    });
+    const database = useTestDatabase(kind);
 
     it("lets 50 concurrent Serializable read-then-increment runs all succeed, the counter ending at exactly 50", async () => {
       const userId = await insertUser(database.prisma);

@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTestDatabase,
-  type DatabaseKind,
-  type TestDatabase,
-} from "../helpers/testDatabases.js";
+import { describe, expect, it } from "vitest";
+import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
 
 describe.each<DatabaseKind>(["postgres", "embedded"])("the %s database", (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(kind);
 
   it("reads and writes every table", async () => {
     const { prisma } = database;

@@ -10,7 +10,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { openDatabase, type Database } from "../../src/db/index.js";
 
 export const TEST_SERVER_URL =
@@ -149,4 +149,25 @@ export function createEmptyTestDatabase(kind: DatabaseKind): Promise<TestDatabas
 
 export function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   return kind === "postgres" ? createPostgresTestDatabase() : createEmbeddedTestDatabase();
+}
+
+/**
+ * A fresh database of `kind` for the tests of the enclosing describe: created before them
+ * (beforeAll), destroyed after them (afterAll). Use it like the database itself
+ * (`database.prisma`); touching it outside a test, before it exists, throws.
+ */
+export function useTestDatabase(kind: DatabaseKind): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await current?.destroy();
+  });
+  return new Proxy({} as TestDatabase, {
+    get(_target, property) {
+      if (!current) throw new Error("useTestDatabase: the database exists only inside tests");
+      return Reflect.get(current, property, current) as unknown;
+    },
+  });
 }

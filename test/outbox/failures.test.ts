@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   createOutboxDispatcher,
   createOutboxHandlers,
   type OutboxHandlers,
 } from "../../src/outbox/index.js";
 import { WELCOME_EMAIL_TOPIC } from "../../src/usecases/users/queueWelcomeEmail.js";
-import {
-  createTestDatabase,
-  type DatabaseKind,
-  type TestDatabase,
-} from "../helpers/testDatabases.js";
+import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
 import { captureLogs, insertMessage, recordingMailer } from "./fixtures.js";
 
 describe.each<DatabaseKind>(["postgres", "embedded"])(
   "failed messages on the %s database",
   (kind) => {
-    let database: TestDatabase;
-    beforeAll(async () => {
-      database = await createTestDatabase(kind);
-    });
-    afterAll(async () => {
-      await database?.destroy();
-    });
+    const database = useTestDatabase(kind);
     beforeEach(async () => {
       await database.prisma.outboxMessage.deleteMany();
     });
