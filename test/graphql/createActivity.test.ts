@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken } from "../../src/usecases/sessions/sessionToken.js";
 import {
   CREATE_ACTIVITY,
@@ -7,7 +7,7 @@ import {
   registerUser,
   type RegisteredUser,
 } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { useTestServer } from "../helpers/httpServer.js";
 
 const validInput = {
   type: "run",
@@ -19,15 +19,11 @@ const validInput = {
 };
 
 describe("createActivity", () => {
-  let api: TestServer;
+  const api = useTestServer();
   let user: RegisteredUser;
 
   beforeAll(async () => {
-    api = await startTestServer();
     user = await registerUser(api.graphqlUrl);
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   async function countRows(userId = user.userId) {

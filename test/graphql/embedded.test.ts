@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CREATE_ACTIVITY, graphql, ME, registerUser } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { useTestServer } from "../helpers/httpServer.js";
 
 describe("the API on the embedded database", () => {
-  let api: TestServer;
-  beforeAll(async () => {
-    api = await startTestServer({ kind: "embedded" });
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestServer({ kind: "embedded" });
 
   it("registers, logs an activity and shows it in me", async () => {
     const user = await registerUser(api.graphqlUrl);

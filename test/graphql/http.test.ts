@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { errorCode, graphql, REGISTER_USER } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { startTestServer, useTestServer } from "../helpers/httpServer.js";
 import { withAdminClient } from "../helpers/testDatabases.js";
 
 describe("the HTTP server", () => {
-  let api: TestServer;
-  beforeAll(async () => {
-    api = await startTestServer();
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestServer();
 
   it("answers /healthz while the process is alive", async () => {
     const response = await fetch(`${api.url}/healthz`);

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CREATE_ACTIVITY, graphql, LOGIN, registerUser } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { useTestServer } from "../helpers/httpServer.js";
 
 describe("the server's logs", () => {
   const lines: Record<string, unknown>[] = [];
-  let api: TestServer;
-  beforeAll(async () => {
-    api = await startTestServer({
-      env: { LOG_LEVEL: "debug" },
-      logDestination: {
-        write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
-      },
-    });
-  });
-  afterAll(async () => {
-    await api?.close();
+  const api = useTestServer({
+    env: { LOG_LEVEL: "debug" },
+    logDestination: {
+      write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+    },
   });
 
   it("log each request and each workflow with durations, and never a password, token or Authorization header", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   CREATE_ACTIVITY,
   errorCode,
@@ -9,17 +9,14 @@ import {
   registerUser,
   type RegisteredUser,
 } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { useTestServer } from "../helpers/httpServer.js";
 
 describe("login", () => {
-  let api: TestServer;
+  const api = useTestServer();
   let user: RegisteredUser;
+
   beforeAll(async () => {
-    api = await startTestServer();
     user = await registerUser(api.graphqlUrl);
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   it("opens a new session whose token identifies the user", async () => {

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CREATE_ACTIVITY, errorCode, graphql, registerUser } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { startTestServer, useTestServer } from "../helpers/httpServer.js";
 import { withAdminClient } from "../helpers/testDatabases.js";
 
 describe("in production (NODE_ENV=production)", () => {
-  let api: TestServer;
-  beforeAll(async () => {
-    api = await startTestServer({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" } });
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestServer({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" } });
 
   it("refuses introspection", async () => {
     const response = await graphql(
@@ -97,13 +91,7 @@ describe("in production (NODE_ENV=production)", () => {
 });
 
 describe("in development", () => {
-  let api: TestServer;
-  beforeAll(async () => {
-    api = await startTestServer({ env: { NODE_ENV: "development", LOG_LEVEL: "silent" } });
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestServer({ env: { NODE_ENV: "development", LOG_LEVEL: "silent" } });
 
   it("allows introspection", async () => {
     const response = await graphql<{ __schema: { queryType: { name: string } } }>(

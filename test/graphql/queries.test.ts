@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   ACTIVITIES,
   CREATE_ACTIVITY,
@@ -8,7 +8,7 @@ import {
   registerUser,
   type RegisteredUser,
 } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { useTestServer } from "../helpers/httpServer.js";
 
 interface ActivitiesData {
   activities: {
@@ -18,11 +18,10 @@ interface ActivitiesData {
 }
 
 describe("queries", () => {
-  let api: TestServer;
+  const api = useTestServer();
   let user: RegisteredUser;
 
   beforeAll(async () => {
-    api = await startTestServer();
     user = await registerUser(api.graphqlUrl);
     // Logged out of order: the list must come back newest activity date first.
     for (const [title, day] of [
@@ -40,9 +39,6 @@ describe("queries", () => {
       );
       expect(response.errors).toBeUndefined();
     }
-  });
-  afterAll(async () => {
-    await api?.close();
   });
 
   it("me is null for an anonymous caller", async () => {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { errorCode, graphql, LOGIN, REGISTER_USER } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { useTestServer } from "../helpers/httpServer.js";
 
 describe("registerUser", () => {
-  let api: TestServer;
-  beforeAll(async () => {
-    api = await startTestServer();
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestServer();
 
   async function countRows() {
     const { prisma } = api.database;

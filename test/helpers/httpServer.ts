@@ -3,6 +3,7 @@
  * that talk to it over real HTTP.
  */
 import type { DestinationStream } from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type AppConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import type { Mailer } from "../../src/outbox/index.js";
@@ -54,4 +55,25 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await database.destroy();
     },
   };
+}
+
+/**
+ * A test server for the tests of the enclosing describe: started before them (beforeAll),
+ * shut down with its database after them (afterAll). Use it like the server itself
+ * (`api.graphqlUrl`); touching it outside a test, before it exists, throws.
+ */
+export function useTestServer(options: TestServerOptions = {}): TestServer {
+  let current: TestServer | undefined;
+  beforeAll(async () => {
+    current = await startTestServer(options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as TestServer, {
+    get(_target, property) {
+      if (!current) throw new Error("useTestServer: the server exists only inside tests");
+      return Reflect.get(current, property, current) as unknown;
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   createBroker,
   defineUseCase,
@@ -7,18 +7,12 @@ import {
 } from "../../src/broker/index.js";
 import { queueWelcomeEmail } from "../../src/usecases/users/queueWelcomeEmail.js";
 import { errorCode, graphql, REGISTER_USER } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { useTestServer } from "../helpers/httpServer.js";
 import { recordingMailer } from "./fixtures.js";
 
 describe("a registration that rolls back", () => {
   const mailer = recordingMailer();
-  let api: TestServer;
-  beforeAll(async () => {
-    api = await startTestServer({ mailer });
-  });
-  afterAll(async () => {
-    await api?.close();
-  });
+  const api = useTestServer({ mailer });
   beforeEach(async () => {
     await api.database.prisma.outboxMessage.deleteMany();
     mailer.sent.length = 0;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { registerUser } from "../helpers/graphqlClient.js";
-import { startTestServer, type TestServer } from "../helpers/httpServer.js";
+import { useTestServer } from "../helpers/httpServer.js";
 import type { DatabaseKind } from "../helpers/testDatabases.js";
 import { recordingMailer, type LogLine } from "./fixtures.js";
 
@@ -8,13 +8,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
   "the welcome e-mail on the %s database",
   (kind) => {
     const mailer = recordingMailer();
-    let api: TestServer;
-    beforeAll(async () => {
-      api = await startTestServer({ kind, mailer });
-    });
-    afterAll(async () => {
-      await api?.close();
-    });
+    const api = useTestServer({ kind, mailer });
 
     it("is sent once, to the new user, by the batch after registration, and never again", async () => {
       const user = await registerUser(api.graphqlUrl);
@@ -42,15 +36,9 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
 
 describe("the default mailer", () => {
   const lines: LogLine[] = [];
-  let api: TestServer;
-  beforeAll(async () => {
-    api = await startTestServer({
-      env: { LOG_LEVEL: "info" },
-      logDestination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
-    });
-  });
-  afterAll(async () => {
-    await api?.close();
+  const api = useTestServer({
+    env: { LOG_LEVEL: "info" },
+    logDestination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
   });
 
   it("logs the welcome e-mail's recipient and subject at info, and not its body", async () => {
