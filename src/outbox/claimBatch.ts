@@ -3,8 +3,9 @@ import type { Prisma } from "../db/index.js";
 import type { OutboxMessage } from "./types.js";
 
 /**
- * Locks and returns up to `batchSize` messages that are not dispatched and have attempts
- * left, oldest first. Must run inside a transaction: the row locks are what keep another
+ * Locks and returns up to `batchSize` messages that are not dispatched, have attempts left
+ * and are due (no `next_attempt_at`, or one that has passed on the database's clock),
+ * oldest first. Must run inside a transaction: the row locks are what keep another
  * dispatcher (another server on the same database) from claiming the same messages until
  * this transaction ends. `SKIP LOCKED` makes that dispatcher take the next free rows
  * instead of waiting; a row it read before our commit is re-checked against the WHERE
@@ -17,7 +18,9 @@ export async function claimBatch(
   const claimed = await tx.$queryRaw<{ id: string }[]>`
     SELECT id::text AS id
     FROM outbox_messages
-    WHERE dispatched_at IS NULL AND attempts < ${maxAttempts}
+    WHERE dispatched_at IS NULL
+      AND attempts < ${maxAttempts}
+      AND (next_attempt_at IS NULL OR next_attempt_at <= now())
     ORDER BY created_at, id
     LIMIT ${batchSize}
     FOR UPDATE SKIP LOCKED`;

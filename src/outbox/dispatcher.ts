@@ -6,6 +6,7 @@ import { DispatcherStoppedError } from "./errors.js";
 import { resolveTuning, type DispatcherTuning } from "./options.js";
 import { createPollLoop } from "./pollLoop.js";
 import { markDispatched, markFailed } from "./recordOutcome.js";
+import { retryDelayMs } from "./retryDelay.js";
 import { runHandler } from "./runHandler.js";
 import type { OutboxHandlers } from "./types.js";
 
@@ -14,6 +15,8 @@ export interface OutboxDispatcherOptions extends Partial<DispatcherTuning> {
   prisma: PrismaClient;
   handlers: OutboxHandlers;
   logger: Logger;
+  /** The retry delays' jitter: returns a number in [0, 1). Math.random unless a test seeds it. */
+  random?: () => number;
 }
 
 /** What one batch did: messages marked dispatched, and messages whose handler failed. */
@@ -48,9 +51,11 @@ const MAX_WAIT_MS = 5_000;
  *
  * Each batch runs in one transaction: it locks up to `batchSize` due messages
  * (`FOR UPDATE SKIP LOCKED`), runs each one's handler in turn, and records the outcome
- * (dispatched, or one more failed attempt) before committing. Holding the row locks while
- * the handlers run is what lets several dispatchers share a database without sending a
- * message twice. The cost: a transaction and a connection stay open while e-mails go out,
+ * before committing: dispatched, or one more failed attempt and, while attempts remain,
+ * when the message is due again (an exponential, fully jittered back-off, so an outage of
+ * the mail provider does not burn every attempt in a few polls). Holding the row locks
+ * while the handlers run is what lets several dispatchers share a database without
+ * sending a message twice. The cost: a transaction and a connection stay open while e-mails go out,
  * and on the single-connection embedded database other transactions wait meanwhile. Hence
  * a modest batch size, a per-handler timeout, and a transaction timeout sized from both
  * (`batchSize * handlerTimeoutMs` plus a budget for the queries), so handlers alone can
@@ -60,7 +65,7 @@ const MAX_WAIT_MS = 5_000;
  * succeeded, that message is handled again by a later batch.
  */
 export function createOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
-  const { prisma, handlers } = options;
+  const { prisma, handlers, random = Math.random } = options;
   const tuning = resolveTuning(options);
   const logger = options.logger.child({ component: "outbox" });
   const transactionOptions = {
@@ -91,11 +96,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
           counts.dispatched += 1;
           logger.debug(context, "outbox message handled");
         } else {
-          await markFailed(tx, message.id);
-          counts.failed += 1;
           const givingUp = attempt >= tuning.maxAttempts;
+          const retryInMs = givingUp ? null : retryDelayMs(tuning, attempt, random);
+          await markFailed(tx, message.id, retryInMs);
+          counts.failed += 1;
           logger.error(
-            { ...context, maxAttempts: tuning.maxAttempts, err: outcome.error },
+            { ...context, maxAttempts: tuning.maxAttempts, retryInMs, err: outcome.error },
             givingUp
               ? "outbox message failed; no attempts left, giving up"
               : "outbox message failed; will retry",

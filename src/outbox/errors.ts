@@ -6,7 +6,8 @@ export type OutboxErrorCode =
 
 /**
  * Base of the errors the outbox raises; none of them reaches a client. A message whose
- * handling fails is logged with its error, counted in `attempts`, and retried later.
+ * handling fails is logged with its error, counted in `attempts`, and retried after a
+ * back-off.
  */
 export abstract class OutboxError extends Error {
   abstract override readonly name: string;

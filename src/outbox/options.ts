@@ -9,6 +9,13 @@ export interface DispatcherTuning {
   pollIntervalMs: number;
   /** Longest a handler may run before it counts as failed. */
   handlerTimeoutMs: number;
+  /**
+   * Ceiling of the wait after a message's first failure; it doubles with each further
+   * failure (the wait itself is random, from 0 to the ceiling: full jitter).
+   */
+  retryBaseDelayMs: number;
+  /** Highest the ceiling of that wait goes, however many failures. */
+  retryMaxDelayMs: number;
 }
 
 export const DISPATCHER_DEFAULTS: Readonly<DispatcherTuning> = {
@@ -16,6 +23,8 @@ export const DISPATCHER_DEFAULTS: Readonly<DispatcherTuning> = {
   maxAttempts: 5,
   pollIntervalMs: 1_000,
   handlerTimeoutMs: 5_000,
+  retryBaseDelayMs: 1_000,
+  retryMaxDelayMs: 300_000,
 };
 
 const LIMITS: Record<keyof DispatcherTuning, [min: number, max: number]> = {
@@ -23,6 +32,8 @@ const LIMITS: Record<keyof DispatcherTuning, [min: number, max: number]> = {
   maxAttempts: [1, 1_000],
   pollIntervalMs: [0, 3_600_000],
   handlerTimeoutMs: [1, 600_000],
+  retryBaseDelayMs: [1, 3_600_000],
+  retryMaxDelayMs: [1, 86_400_000],
 };
 
 /** The given values over the defaults; throws a RangeError naming a value out of range. */

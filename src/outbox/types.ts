@@ -21,9 +21,9 @@ export interface OutboxHandlerContext {
 /**
  * Performs the side effect of one topic. Resolving means "done": the message is marked
  * dispatched and never handed out again. Throwing (or rejecting) means "not done": the
- * message is retried on a later batch until the dispatcher's `maxAttempts`. A message can
- * be handled more than once (a crash after the send, before the commit), so a handler
- * should be safe to repeat where that matters.
+ * message is retried after a back-off that grows with each failure, until the dispatcher's
+ * `maxAttempts`. A message can be handled more than once (a crash after the send, before
+ * the commit), so a handler should be safe to repeat where that matters.
  */
 export type OutboxHandler = (
   message: OutboxMessage,

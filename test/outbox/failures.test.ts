@@ -6,7 +6,7 @@ import {
 } from "../../src/outbox/index.js";
 import { WELCOME_EMAIL_TOPIC } from "../../src/usecases/users/queueWelcomeEmail.js";
 import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
-import { captureLogs, insertMessage, recordingMailer } from "./fixtures.js";
+import { captureLogs, insertMessage, makeDue, recordingMailer } from "./fixtures.js";
 
 describe.each<DatabaseKind>(["postgres", "embedded"])(
   "failed messages on the %s database",
@@ -22,7 +22,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
         select: { attempts: true, dispatchedAt: true },
       });
 
-    it("are retried on each later batch and given up after maxAttempts, with every failure logged", async () => {
+    it("are retried on a later batch once due, and given up after maxAttempts, with every failure logged", async () => {
       const { logger, lines } = captureLogs();
       let calls = 0;
       const handlers: OutboxHandlers = {
@@ -40,9 +40,11 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
       const id = await insertMessage(database.prisma, { topic: "test.flaky", payload: {} });
 
       for (let attempt = 1; attempt <= 3; attempt += 1) {
+        await makeDue(database.prisma, id); // each retry's back-off has passed
         expect(await dispatcher.dispatchBatch()).toEqual({ dispatched: 0, failed: 1 });
         expect(await row(id)).toEqual({ attempts: attempt, dispatchedAt: null });
       }
+      await makeDue(database.prisma, id); // not claimed though due: no attempts left
       expect(await dispatcher.dispatchBatch()).toEqual({ dispatched: 0, failed: 0 });
       expect(calls).toBe(3);
       expect(await row(id)).toEqual({ attempts: 3, dispatchedAt: null });
@@ -75,6 +77,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
       const id = await insertMessage(database.prisma, { topic: "test.recovers", payload: {} });
 
       expect(await dispatcher.dispatchBatch()).toEqual({ dispatched: 0, failed: 1 });
+      await makeDue(database.prisma, id);
       expect(await dispatcher.dispatchBatch()).toEqual({ dispatched: 1, failed: 0 });
       expect(await row(id)).toEqual({ attempts: 2, dispatchedAt: expect.any(Date) as Date });
     });

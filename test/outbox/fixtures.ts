@@ -1,6 +1,7 @@
 /**
  * Test-only pieces shared by the outbox's tests: a mailer that records what it is asked
- * to send, captured log lines, and messages written straight into the outbox table.
+ * to send, captured log lines, messages written straight into the outbox table, and a way
+ * to make a backing-off message due without waiting.
  */
 import { pino, type Logger } from "pino";
 import type { PrismaClient } from "../../src/db/index.js";
@@ -41,6 +42,23 @@ export async function insertMessage(
 ): Promise<string> {
   const row = await prisma.outboxMessage.create({ data: message, select: { id: true } });
   return row.id;
+}
+
+/**
+ * Makes a message due now, as if its back-off had passed: `next_attempt_at` just before the
+ * database's now (not at it: the column keeps milliseconds and rounds, possibly upwards).
+ */
+export async function makeDue(prisma: PrismaClient, id: string): Promise<void> {
+  const updated = await prisma.$executeRaw`
+    UPDATE outbox_messages SET next_attempt_at = now() - interval '1 millisecond'
+    WHERE id = ${id}::uuid`;
+  if (updated !== 1) throw new Error(`no outbox message ${id}`);
+}
+
+/** The database's clock (what the claim compares `next_attempt_at` with). */
+export async function databaseNow(prisma: PrismaClient): Promise<Date> {
+  const [row] = await prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+  return row!.now;
 }
 
 /** Resolves once `predicate` holds; rejects after `timeoutMs`. */

@@ -43,7 +43,13 @@ describe("the outbox poll loop", () => {
   });
 
   it("sends queued messages without being asked, and keeps polling after a handler throws", async () => {
-    const dispatcher = dispatcherWith({ pollIntervalMs: 10, maxAttempts: 3 });
+    // A back-off that always comes out at 0 ms: each retry is due on the next poll.
+    const dispatcher = dispatcherWith({
+      pollIntervalMs: 10,
+      maxAttempts: 3,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 1,
+    });
     await insertMessage(database.prisma, { topic: "test.flaky", payload: {} });
     dispatcher.start();
     try {
@@ -101,6 +107,8 @@ describe("the outbox poll loop", () => {
     ["maxAttempts", 1.5],
     ["pollIntervalMs", -1],
     ["handlerTimeoutMs", 0],
+    ["retryBaseDelayMs", 0],
+    ["retryMaxDelayMs", 86_400_001],
   ] as const)("refuses %s = %s when it is created", (key, value) => {
     expect(() => dispatcherWith({ [key]: value })).toThrow(
       new RegExp(`^outbox ${key} must be a whole number`),
