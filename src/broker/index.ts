@@ -49,3 +49,4 @@ export {
   type BrokerErrorCode,
 } from "./errors.js";
 export { BUILT_IN_DEFAULTS } from "./options.js";
+export { backoffDelayMs } from "./backoff.js";

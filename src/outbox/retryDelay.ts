@@ -1,13 +1,15 @@
 // Internal to the outbox: how long a failed message waits before it is due again.
+import { backoffDelayMs } from "../broker/index.js";
 import type { DispatcherTuning } from "./options.js";
 
 /**
- * Exponential back-off with full jitter: a uniformly random whole number of milliseconds
- * from 0 up to (not including) min(retryMaxDelayMs, retryBaseDelayMs * 2^(failedAttempts - 1)).
- * The ceiling doubles with each failure (1 s, 2 s, 4 s, ... with the defaults) and never
- * passes retryMaxDelayMs; the jitter spreads out messages that failed together (a mail
- * provider outage), so they do not all come back in the same batch. `random` returns a
- * number in [0, 1) (Math.random by default; tests pass a seeded one).
+ * The broker's exponential back-off with full jitter, on the outbox's settings: a uniformly
+ * random whole number of milliseconds from 0 up to (not including)
+ * min(retryMaxDelayMs, retryBaseDelayMs * 2^(failedAttempts - 1)). The ceiling doubles with
+ * each failure (1 s, 2 s, 4 s, ... with the defaults) and never passes retryMaxDelayMs; the
+ * jitter spreads out messages that failed together (a mail provider outage), so they do not
+ * all come back in the same batch. `random` returns a number in [0, 1) (Math.random by
+ * default; tests pass a seeded one).
  */
 export function retryDelayMs(
   {
@@ -17,6 +19,9 @@ export function retryDelayMs(
   failedAttempts: number,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (failedAttempts - 1));
-  return Math.floor(random() * ceiling);
+  return backoffDelayMs(
+    { baseDelayMs: retryBaseDelayMs, maxDelayMs: retryMaxDelayMs },
+    failedAttempts,
+    random,
+  );
 }
