@@ -6,10 +6,10 @@ COPY examples/web/package.json examples/web/package.json
 COPY prisma ./prisma
 COPY scripts ./scripts
 COPY prisma.config.ts ./
-RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# The image runs on PostgreSQL: of the postinstall steps it needs the Prisma client and
+# dist/, not the embedded database's template.
+RUN npm ci --ignore-scripts && npm run prisma:generate && npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=4000
