@@ -2,10 +2,12 @@
  * Configuration from the environment, validated once at start. A bad value stops the
  * process with a message naming the variable, before anything listens or connects.
  */
-import { databaseConfigFromEnv, type DatabaseConfig } from "./db/index.js";
+import { databaseConfigFromEnv, type DatabaseConfig } from "./db/config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ["auto", "pretty", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 export const NODE_ENVS = ["development", "production", "test"] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
@@ -13,6 +15,8 @@ export interface AppConfig {
   port: number;
   nodeEnv: NodeEnv;
   logLevel: LogLevel;
+  /** `auto`: pretty on a terminal outside production, JSON lines otherwise. */
+  logFormat: LogFormat;
   database: DatabaseConfig;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
@@ -70,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: integer(env, "PORT", 4000, [0, 65535], problems),
     nodeEnv,
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info", problems),
+    logFormat: oneOf(env, "LOG_FORMAT", LOG_FORMATS, "auto", problems),
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 100_000, [1_000, 10_000_000], problems),
     sessionTtlMs: integer(env, "SESSION_TTL_HOURS", 24 * 30, [1, 24 * 365], problems) * 3_600_000,
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 10_000, [0, 600_000], problems),

@@ -1,5 +1,7 @@
+import { createRequire } from "node:module";
 import { pino, type Logger } from "pino";
-import type { LogLevel } from "./config.js";
+import type PinoPretty from "pino-pretty";
+import type { LogFormat, LogLevel } from "./config.js";
 
 /** Paths whose values never reach a log line. */
 export const REDACTED_LOG_PATHS = [
@@ -14,12 +16,61 @@ export const REDACTED_LOG_PATHS = [
   "variables.input.password",
 ];
 
-/** The app's structured logger (JSON lines on stdout). */
-export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+export interface LoggerSettings {
+  logLevel: LogLevel;
+  /** `auto`: pretty on a terminal outside production, JSON lines otherwise. */
+  logFormat: LogFormat;
+  nodeEnv: string;
+}
+
+/** True when log lines should be pretty: asked for, or a person is reading the terminal. */
+export function wantsPrettyLogs(
+  settings: Pick<LoggerSettings, "logFormat" | "nodeEnv">,
+  isTerminal = Boolean(process.stdout.isTTY),
+): boolean {
+  if (settings.logFormat !== "auto") return settings.logFormat === "pretty";
+  return isTerminal && settings.nodeEnv !== "production";
+}
+
+/** pino-pretty as a synchronous stream on stdout; undefined when it is not installed. */
+function prettyStream(): pino.DestinationStream | undefined {
+  let pretty: typeof PinoPretty;
+  try {
+    // A development dependency: a production install has none, and logs JSON.
+    pretty = createRequire(import.meta.url)("pino-pretty") as typeof pretty;
+  } catch {
+    return undefined;
+  }
+  return pretty({
+    colorize: true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,service",
+    sync: true,
+  });
+}
+
+/**
+ * The app's structured logger: JSON lines on stdout, or pretty coloured lines for a
+ * person at a terminal (see {@link wantsPrettyLogs}). `destination` overrides both.
+ */
+export function createLogger(
+  settings: LoggerSettings,
+  destination?: pino.DestinationStream,
+): Logger {
   const options = {
-    level,
+    level: settings.logLevel,
     redact: { paths: REDACTED_LOG_PATHS, censor: "[Redacted]" },
     base: { service: "activelog-api" },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  if (wantsPrettyLogs(settings)) {
+    const stream = prettyStream();
+    if (stream) return pino(options, stream);
+    if (settings.logFormat === "pretty") {
+      throw new Error(
+        "LOG_FORMAT=pretty needs pino-pretty, a development dependency: run npm install (without --omit=dev)",
+      );
+    }
+  }
+  return pino(options);
 }

@@ -7,33 +7,53 @@
  *   (default `./.data/pglite`; `memory://` keeps it in memory), so a newcomer needs no
  *   database server.
  *
- * The app sees the same Prisma client either way. Where PGlite differs it is handled here:
- * isolation levels are applied inside the transaction (see embeddedAdapter.ts), and since
- * PGlite is a single connection, concurrent transactions queue one behind another
- * (a transaction that waits longer than its `maxWait` fails to start).
+ * The app sees the same Prisma client either way. Where PGlite differs it is handled in
+ * embedded/ (a thread of its own, one session, isolation levels really applied).
+ *
+ * Light to import on purpose: the Prisma client and the PostgreSQL driver load inside
+ * openDatabase, while the embedded database's thread starts, so the server's start does
+ * not wait for one and then the other.
  */
-import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
-import { PrismaPg } from "@prisma/adapter-pg";
+import { mkdirSync } from "node:fs";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { PrismaClient } from "../generated/prisma/client.js";
-import { embeddedAdapterFactory, openPglite } from "./embeddedAdapter.js";
-import { postgresWithAtomicScripts } from "./migrations/scriptExecution.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { DataDirLockedError, lockDataDir, type DataDirLock } from "./embedded/dataDirLock.js";
+import { seedDataDirFromTemplate } from "./embedded/dataDirTemplate.js";
+import { embeddedAdapterFactory } from "./embedded/embeddedAdapter.js";
+import { PgliteWorkerClient } from "./embedded/pgliteWorkerClient.js";
+import { runInTransactionScope } from "./transactionScope.js";
+import { describeDatabase, type DatabaseConfig } from "./config.js";
 
-export { PrismaClient };
-export { Prisma } from "../generated/prisma/client.js";
-export type { Activity, Notification, User, UserStats } from "../generated/prisma/client.js";
+export {
+  databaseConfigFromEnv,
+  DEFAULT_PGLITE_DATA_DIR,
+  DEFAULT_POOL_SIZE,
+  describeDatabase,
+  type DatabaseConfig,
+} from "./config.js";
 
-export const DEFAULT_PGLITE_DATA_DIR = "./.data/pglite";
-export const DEFAULT_POOL_SIZE = 10;
-
-export type DatabaseConfig =
-  { kind: "postgres"; url: string; poolSize: number } | { kind: "embedded"; dataDir: string };
+/** `prisma.$transaction(fn, options)`, with a signal that cancels the transaction's work. */
+export interface TransactionStarter {
+  $transaction<R>(
+    fn: (tx: Prisma.TransactionClient) => Promise<R>,
+    options?: {
+      isolationLevel?: Prisma.TransactionIsolationLevel;
+      timeout?: number;
+      maxWait?: number;
+      signal?: AbortSignal;
+    },
+  ): Promise<R>;
+}
 
 export interface Database {
   readonly config: DatabaseConfig;
   readonly prisma: PrismaClient;
+  /**
+   * Starts interactive transactions like `prisma.$transaction`, and takes a `signal`: when
+   * it aborts, the statement in flight is cancelled and the transaction rolls back.
+   * What the broker runs its workflows through.
+   */
+  readonly transactions: TransactionStarter;
   /** Used by the migration runner: the same database, for Prisma's schema engine. */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
@@ -50,71 +70,28 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-/** A database URL with its password hidden, fit for logs and error messages. */
-export function describeDatabase(config: DatabaseConfig): string {
-  if (config.kind === "embedded") return `embedded PGlite database at ${config.dataDir}`;
-  try {
-    const url = new URL(config.url);
-    if (url.password) url.password = "***";
-    return `PostgreSQL at ${url.toString()}`;
-  } catch {
-    return "PostgreSQL (unparseable DATABASE_URL)";
-  }
-}
-
-/** Reads the database settings from the environment; throws on malformed values. */
-export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
-  const url = env.DATABASE_URL?.trim();
-  if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) {
-      throw new Error("DATABASE_URL must start with postgres:// or postgresql://");
-    }
-    const poolSizeText = env.DATABASE_POOL_SIZE?.trim() || String(DEFAULT_POOL_SIZE);
-    const poolSize = Number(poolSizeText);
-    if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
-      throw new Error(
-        `DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got "${poolSizeText}"`,
-      );
-    }
-    return { kind: "postgres", url, poolSize };
-  }
-  const dataDir = env.PGLITE_DATA_DIR?.trim() || DEFAULT_PGLITE_DATA_DIR;
-  return { kind: "embedded", dataDir: dataDir === "memory://" ? dataDir : resolve(dataDir) };
-}
-
 /**
  * Opens the configured database and checks that it answers.
- * Throws {@link DatabaseUnavailableError} naming the database when it does not.
+ * Throws {@link DatabaseUnavailableError} naming the database when it does not, and
+ * {@link DataDirLockedError} when another process has the embedded database open.
  */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  let adapterFactory: SqlMigrationAwareDriverAdapterFactory;
-  let pglite: PGlite | undefined;
-  if (config.kind === "postgres") {
-    adapterFactory = postgresWithAtomicScripts(
-      new PrismaPg({
-        connectionString: config.url,
-        max: config.poolSize,
-        connectionTimeoutMillis: 5_000,
-      }),
-    );
-  } else {
-    try {
-      if (config.dataDir !== "memory://") await mkdir(config.dataDir, { recursive: true });
-      pglite = await openPglite(config.dataDir);
-    } catch (cause) {
-      throw new DatabaseUnavailableError(
-        `Cannot open the ${describeDatabase(config)}: ${messageOf(cause)}`,
-        { cause },
-      );
-    }
-    adapterFactory = embeddedAdapterFactory(pglite);
-  }
-
+  const [{ PrismaClient }, opened] = await Promise.all([
+    import("../generated/prisma/client.js"),
+    config.kind === "postgres" ? openPostgres(config) : openEmbedded(config),
+  ]);
+  const { adapterFactory } = opened;
   const prisma = new PrismaClient({ adapter: adapterFactory });
   let closing: Promise<void> | undefined;
   const database: Database = {
     config,
     prisma,
+    transactions: {
+      $transaction(fn, options = {}) {
+        const { signal, ...prismaOptions } = options;
+        return runInTransactionScope({ signal }, () => prisma.$transaction(fn, prismaOptions));
+      },
+    },
     adapterFactory,
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
@@ -122,7 +99,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     close() {
       closing ??= (async () => {
         await prisma.$disconnect();
-        await pglite?.close();
+        await opened.close?.();
       })();
       return closing;
     },
@@ -138,6 +115,55 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     );
   }
   return database;
+}
+
+interface OpenedDatabase {
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close?: () => Promise<void>;
+}
+
+async function openPostgres(config: {
+  kind: "postgres";
+  url: string;
+  poolSize: number;
+}): Promise<OpenedDatabase> {
+  const { postgresAdapterFactory } = await import("./postgresAdapter.js");
+  return { adapterFactory: postgresAdapterFactory({ url: config.url, poolSize: config.poolSize }) };
+}
+
+/**
+ * The embedded database: its directory locked for this process, seeded from the
+ * prepared template when new, and PGlite started in its own thread.
+ */
+async function openEmbedded(
+  config: Extract<DatabaseConfig, { kind: "embedded" }>,
+): Promise<OpenedDatabase> {
+  const inMemory = config.dataDir === "memory://";
+  let lock: DataDirLock | undefined;
+  try {
+    // Synchronously up to the thread's start: the event loop is about to be busy loading
+    // the server's modules, and the database should be opening meanwhile.
+    if (!inMemory) {
+      mkdirSync(config.dataDir, { recursive: true });
+      lock = lockDataDir(config.dataDir);
+      seedDataDirFromTemplate(config.dataDir);
+    }
+    const client = await PgliteWorkerClient.start(config.dataDir, config.archive);
+    return {
+      adapterFactory: embeddedAdapterFactory(client),
+      async close() {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (cause) {
+    lock?.release();
+    if (cause instanceof DataDirLockedError) throw cause;
+    throw new DatabaseUnavailableError(
+      `Cannot open the ${describeDatabase(config)}: ${messageOf(cause)}`,
+      { cause },
+    );
+  }
 }
 
 function messageOf(error: unknown): string {

@@ -6,8 +6,8 @@ import {
   createMigration,
   diffMigrationsToSchema,
   MigrationNameInvalidError,
-  openDatabase,
-} from "../../src/db/index.js";
+} from "../../src/db/migrations/index.js";
+import { openDatabase } from "../../src/db/index.js";
 import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
 
 const NOW = new Date("2099-03-04T05:06:07.890Z");

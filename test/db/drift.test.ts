@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { diffMigrationsToSchema } from "../../src/db/index.js";
+import { diffMigrationsToSchema } from "../../src/db/migrations/index.js";
 import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
 
 describe("schema drift", () => {

@@ -10,8 +10,8 @@ import {
   MigrationFailedError,
   MigrationNotResolvableError,
   resolveMigration,
-  type Database,
-} from "../../src/db/index.js";
+} from "../../src/db/migrations/index.js";
+import type { Database } from "../../src/db/index.js";
 import {
   copyOfMigrations,
   projectMigrationNames,

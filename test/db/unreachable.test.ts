@@ -8,7 +8,7 @@ import {
   applyPendingMigrations,
   DatabaseUnreachableError,
   migrateDatabase,
-} from "../../src/db/index.js";
+} from "../../src/db/migrations/index.js";
 
 const UNREACHABLE_URL = "postgresql://postgres:s3cret@127.0.0.1:1/x";
 

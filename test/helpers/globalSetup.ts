@@ -1,12 +1,17 @@
 /**
- * Runs once before the suite: migrates the PostgreSQL and PGlite templates that every
- * test file copies (see testDatabases.ts), and deletes them after the suite; compiles the
- * server into dist/ for the tests that run its commands as a person would.
+ * Runs once before the suite: migrates the PostgreSQL template database and the PGlite
+ * archive that every test file copies (see testDatabases.ts), and deletes them after the
+ * suite; compiles the server into dist/ for the tests that run its commands as a person
+ * would.
  */
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { buildProject } from "./buildProject.js";
-import { applyPendingMigrations, openDatabase, type Database } from "../../src/db/index.js";
+import { openDatabase, type Database } from "../../src/db/index.js";
+import { applyPendingMigrations } from "../../src/db/migrations/index.js";
 import {
   TEST_SERVER_URL,
   testDatabaseUrl,
@@ -22,15 +27,31 @@ async function migrate(database: Database): Promise<void> {
   }
 }
 
+/** Migrates a new embedded database and writes its archive to `archive`. */
+async function migratedPgliteArchive(archive: string): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), "activelog-test-template-pglite-"));
+  try {
+    await migrate(await openDatabase({ kind: "embedded", dataDir }));
+    const pglite = await PGlite.create(dataDir);
+    try {
+      const dump = await pglite.dumpDataDir("none");
+      await writeFile(archive, Buffer.from(await dump.arrayBuffer()));
+    } finally {
+      await pglite.close();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const templates = testTemplatesFor(process.pid);
-  const { postgresTemplateName, pgliteTemplateDir, pgliteEmptyTemplateDir } = templates;
+  const { postgresTemplateName, pgliteArchive } = templates;
   const dropTemplates = async () => {
     await withAdminClient((client) =>
       client.query(`DROP DATABASE IF EXISTS "${postgresTemplateName}" WITH (FORCE)`),
     );
-    await rm(pgliteTemplateDir, { recursive: true, force: true });
-    await rm(pgliteEmptyTemplateDir, { recursive: true, force: true });
+    await rm(pgliteArchive, { force: true });
   };
 
   await withAdminClient(async (client) => {
@@ -42,8 +63,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       { cause },
     );
   });
-  await rm(pgliteTemplateDir, { recursive: true, force: true });
-  await rm(pgliteEmptyTemplateDir, { recursive: true, force: true });
   await Promise.all([
     buildProject(),
     migrate(
@@ -53,8 +72,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         poolSize: 2,
       }),
     ),
-    migrate(await openDatabase({ kind: "embedded", dataDir: pgliteTemplateDir })),
-    openDatabase({ kind: "embedded", dataDir: pgliteEmptyTemplateDir }).then((db) => db.close()),
+    migratedPgliteArchive(pgliteArchive),
   ]);
   project.provide("testTemplates", templates);
   return dropTemplates;

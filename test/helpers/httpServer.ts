@@ -38,7 +38,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...loadConfig({ NODE_ENV: "test", OUTBOX_POLL_INTERVAL_MS: "0", ...options.env }),
     ...options.config,
   };
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const logger = createLogger(config, options.logDestination);
   const server = await createApiServer({ config, database, logger, mailer: options.mailer });
   const address = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${address.port}`;

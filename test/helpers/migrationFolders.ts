@@ -5,7 +5,7 @@
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultMigrationPaths, type MigrationPaths } from "../../src/db/index.js";
+import { defaultMigrationPaths, type MigrationPaths } from "../../src/db/migrations/index.js";
 
 export interface MigrationFolder {
   readonly paths: MigrationPaths;

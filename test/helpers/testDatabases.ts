@@ -3,24 +3,25 @@
  * postgresql://postgres@127.0.0.1:5432) and the embedded PGlite database.
  *
  * globalSetup migrates one template of each kind once; every test file then gets its own
- * fresh copy (CREATE DATABASE ... TEMPLATE on PostgreSQL, a copied data directory for
- * PGlite), so files run in parallel without seeing each other's rows.
+ * fresh copy (CREATE DATABASE ... TEMPLATE on PostgreSQL; for PGlite, an in-memory
+ * database loaded from an archive of the migrated one, which costs no disk copy), so files
+ * run in parallel without seeing each other's rows.
  */
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
 import { openDatabase, type Database } from "../../src/db/index.js";
+import { applyPendingMigrations } from "../../src/db/migrations/index.js";
 
 export const TEST_SERVER_URL =
   process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432";
 
 export interface TestTemplates {
   postgresTemplateName: string;
-  pgliteTemplateDir: string;
-  /** A PGlite data directory with nothing in it (initdb is the slow part of opening one). */
-  pgliteEmptyTemplateDir: string;
+  /** A tar archive (PGlite's dumpDataDir) of a migrated embedded database. */
+  pgliteArchive: string;
 }
 
 declare module "vitest" {
@@ -36,8 +37,7 @@ declare module "vitest" {
 export function testTemplatesFor(runId: string | number): TestTemplates {
   return {
     postgresTemplateName: `activelog_test_template_${runId}`,
-    pgliteTemplateDir: join(tmpdir(), `activelog-test-template-pglite-${runId}`),
-    pgliteEmptyTemplateDir: join(tmpdir(), `activelog-test-template-pglite-empty-${runId}`),
+    pgliteArchive: join(tmpdir(), `activelog-test-template-pglite-${runId}.tar`),
   };
 }
 
@@ -62,7 +62,7 @@ export async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>):
 }
 
 export interface TestDatabase extends Database {
-  /** The PostgreSQL database's URL, or the PGlite data directory. */
+  /** The PostgreSQL database's URL, or `memory://` for PGlite. */
   readonly location: string;
   /** Closes the database and deletes it. */
   destroy(): Promise<void>;
@@ -95,22 +95,13 @@ async function postgresTestDatabase(options: {
   };
 }
 
-/** A copy of the PGlite data directory `templateDir` in a temporary directory that destroy() deletes. */
-async function embeddedTestDatabase(options: {
-  prefix: string;
-  templateDir: string;
-}): Promise<TestDatabase> {
-  const dataDir = await mkdtemp(join(tmpdir(), `${options.prefix}-`));
-  await cp(options.templateDir, dataDir, { recursive: true });
-  const database = await openDatabase({ kind: "embedded", dataDir });
-  return {
-    ...database,
-    location: dataDir,
-    async destroy() {
-      await database.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+/**
+ * An in-memory PGlite database, loaded from `archive` (a migrated database), or else
+ * from the install's empty template; destroy() closes it.
+ */
+async function embeddedTestDatabase(archive?: string): Promise<TestDatabase> {
+  const database = await openDatabase({ kind: "embedded", dataDir: "memory://", archive });
+  return { ...database, location: "memory://", destroy: () => database.close() };
 }
 
 /** A fresh, migrated PostgreSQL database of its own. */
@@ -124,27 +115,40 @@ export function createPostgresTestDatabase(
   });
 }
 
-/** A fresh, migrated embedded PGlite database in a temporary directory. */
+/**
+ * A fresh, migrated embedded PGlite database in a data directory of its own, for tests
+ * that close and reopen it (most tests want createEmbeddedTestDatabase, in memory);
+ * destroy() deletes the directory.
+ */
+export async function createEmbeddedTestDatabaseOnDisk(): Promise<TestDatabase> {
+  const dataDir = await mkdtemp(join(tmpdir(), "activelog-test-pglite-"));
+  const database = await openDatabase({ kind: "embedded", dataDir });
+  await applyPendingMigrations(database.adapterFactory);
+  return {
+    ...database,
+    location: dataDir,
+    async destroy() {
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh, migrated embedded PGlite database (in memory). */
 export function createEmbeddedTestDatabase(): Promise<TestDatabase> {
-  return embeddedTestDatabase({
-    prefix: "activelog-test-pglite",
-    templateDir: templates().pgliteTemplateDir,
-  });
+  return embeddedTestDatabase(templates().pgliteArchive);
 }
 
 export type DatabaseKind = Database["config"]["kind"];
 
 /**
  * A fresh database with nothing in it, not even migrations: an empty PostgreSQL
- * database, or a new PGlite data directory.
+ * database, or a new in-memory PGlite database.
  */
 export function createEmptyTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   return kind === "postgres"
     ? postgresTestDatabase({ prefix: "activelog_test_empty", poolSize: 4 })
-    : embeddedTestDatabase({
-        prefix: "activelog-test-empty-pglite",
-        templateDir: templates().pgliteEmptyTemplateDir,
-      });
+    : embeddedTestDatabase();
 }
 
 export function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {

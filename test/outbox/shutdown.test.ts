@@ -3,7 +3,8 @@ import { openDatabase } from "../../src/db/index.js";
 import { registerUser } from "../helpers/graphqlClient.js";
 import { startTestServer, type TestServer } from "../helpers/httpServer.js";
 import {
-  createTestDatabase,
+  createEmbeddedTestDatabaseOnDisk,
+  createPostgresTestDatabase,
   type DatabaseKind,
   type TestDatabase,
 } from "../helpers/testDatabases.js";
@@ -24,7 +25,10 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("shutdown on the %s databa
   let database: TestDatabase;
   let api: TestServer;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
+    // On disk: the test reopens it after shutdown.
+    database = await (kind === "postgres"
+      ? createPostgresTestDatabase()
+      : createEmbeddedTestDatabaseOnDisk());
     const recordClose: TestDatabase = {
       ...database,
       async close() {

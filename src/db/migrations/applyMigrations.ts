@@ -77,6 +77,14 @@ export async function applyPendingMigrations(
   // when applying, and its report of a failed migration does not say how to resolve it.
   const history = await readHistory(adapterFactory, database);
   refuseUnsafeHistory(history, migrationsList);
+  // Nothing pending (every start of an up-to-date server): the engine, a large
+  // WebAssembly module, would load only to say so.
+  const applied = new Set(
+    history.filter((row) => migrationState(row) === "applied").map((row) => row.migrationName),
+  );
+  if ([...migrationScripts(migrationsList).keys()].every((name) => applied.has(name))) {
+    return { appliedMigrationNames: [] };
+  }
 
   return withSchemaEngine(adapterFactory, await readSchema(paths.schemaPath), async (session) => {
     try {

@@ -14,7 +14,8 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
-import * as bindings from "@prisma/schema-engine-wasm/schema_engine_bg";
+// Types only: the bindings load with the engine, when a migration needs it.
+import type * as Bindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { isScriptError, type ScriptError } from "./scriptExecution.js";
 
 export type { SchemaEngine };
@@ -34,7 +35,7 @@ declare namespace WebAssembly {
 }
 
 let compiledModule: Promise<WebAssembly.Module> | undefined;
-let instantiated: Promise<typeof bindings> | undefined;
+let instantiated: Promise<typeof Bindings> | undefined;
 
 function compileEngine(): Promise<WebAssembly.Module> {
   compiledModule ??= (async () => {
@@ -47,12 +48,33 @@ function compileEngine(): Promise<WebAssembly.Module> {
   return compiledModule;
 }
 
+/**
+ * The bindings as the engine imports them, except that its timers do not keep the process
+ * alive: the engine leaves one running for about 10 s after its work is done, which held
+ * every process that migrated (the server, the commands, the test runner) open that long.
+ */
+function withUnrefTimers(bindings: WebAssembly.ModuleImports): WebAssembly.ModuleImports {
+  const imports: WebAssembly.ModuleImports = { ...bindings };
+  for (const [name, binding] of Object.entries(bindings)) {
+    if (!name.startsWith("__wbg_setTimeout_") || typeof binding !== "function") continue;
+    imports[name] = (...args: unknown[]) => {
+      const timer = (binding as (...args: unknown[]) => unknown)(...args);
+      (timer as { unref?: () => void } | null)?.unref?.();
+      return timer;
+    };
+  }
+  return imports;
+}
+
 /** The engine's JS bindings, wired to one WebAssembly instance per process. */
-function loadBindings(): Promise<typeof bindings> {
+function loadBindings(): Promise<typeof Bindings> {
   instantiated ??= (async () => {
-    const module = await compileEngine();
+    const [module, bindings] = await Promise.all([
+      compileEngine(),
+      import("@prisma/schema-engine-wasm/schema_engine_bg"),
+    ]);
     const instance = new WebAssembly.Instance(module, {
-      "./schema_engine_bg.js": bindings as unknown as WebAssembly.ModuleImports,
+      "./schema_engine_bg.js": withUnrefTimers(bindings as unknown as WebAssembly.ModuleImports),
     });
     bindings.__wbg_set_wasm(instance.exports as Parameters<typeof bindings.__wbg_set_wasm>[0]);
     (instance.exports.__wbindgen_start as () => void)();

@@ -5,7 +5,8 @@
  * (unless the script itself says BEGIN/COMMIT).
  *
  * Both driver adapters get this wrong in the versions pinned here, which is why the
- * schema engine's `executeScript` is replaced for both:
+ * schema engine's `executeScript` is replaced for both (postgresAdapter.ts,
+ * embedded/embeddedAdapter.ts):
  * - pglite-prisma-adapter 0.7.2 calls `exec(script)` without awaiting it: the engine
  *   records every migration as applied, even one that fails, and the failure surfaces
  *   later as an unhandled rejection that ends the process.
@@ -13,11 +14,7 @@
  *   string literals) and sends the pieces one by one through the pool, outside any
  *   transaction: a failing statement leaves the earlier ones applied.
  */
-import type { PrismaPg } from "@prisma/adapter-pg";
-import {
-  DriverAdapterError,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from "@prisma/driver-adapter-utils";
+import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 
 /** What a driver reports about a failed statement (pg and PGlite share these fields). */
 export interface DriverErrorFields {
@@ -72,26 +69,4 @@ function toScriptError(error: unknown, script: string): ScriptError {
     originalMessage: message,
   };
   return Object.assign(new DriverAdapterError(payload), { driverError: error, script });
-}
-
-/**
- * `@prisma/adapter-pg`'s factory with migration scripts sent whole, on one pooled
- * connection. Everything else (queries, transactions, the pool) is the adapter's own.
- */
-export function postgresWithAtomicScripts(
-  factory: PrismaPg,
-): SqlMigrationAwareDriverAdapterFactory {
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    async connect() {
-      const adapter = await factory.connect();
-      const pool = adapter.underlyingDriver();
-      // A query without parameters goes over the simple protocol, which accepts many
-      // statements and runs them as one implicit transaction.
-      adapter.executeScript = executeScriptAtomically((script) => pool.query(script));
-      return adapter;
-    },
-    connectToShadowDb: () => factory.connectToShadowDb(),
-  };
 }
