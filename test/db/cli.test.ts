@@ -1,47 +1,86 @@
 /**
- * The commands as a person runs them: `npm run db:migrate` and `npm run db:migration`
- * build, then run `node dist/db/cli/<command>.js`. globalSetup builds; this runs the latter.
+ * The commands behind `npm run db:migrate` and `npm run db:migration`: their arguments,
+ * output and exit codes, run in-process through the same function the process runs
+ * (runAsProcess in src/db/cli/run.ts). Two tests run `node dist/db/cli/migrate.js` as a
+ * person does, for what only a process shows: its exit code, and that it ends by itself.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import {
+  createMigrationCommand,
+  CREATE_MIGRATION_USAGE,
+} from "../../src/db/cli/createMigrationCommand.js";
+import { migrate, MIGRATE_USAGE } from "../../src/db/cli/migrateCommand.js";
+import { execute, type Command } from "../../src/db/cli/run.js";
+import { projectRoot } from "../helpers/buildProject.js";
 import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
 import { testDatabaseUrl, withAdminClient } from "../helpers/testDatabases.js";
-
-const run = promisify(execFile);
-const projectRoot = resolve(import.meta.dirname, "../..");
 
 interface Outcome {
   exitCode: number;
   stdout: string;
   stderr: string;
-  seconds: number;
 }
 
+const COMMANDS: Record<"migrate" | "createMigration", [Command, string]> = {
+  migrate: [migrate, MIGRATE_USAGE],
+  createMigration: [createMigrationCommand, CREATE_MIGRATION_USAGE],
+};
+
+/** Runs a command in-process with `args` and only the environment `env` (no DATABASE_URL unless given). */
 async function command(
-  script: "migrate" | "createMigration",
+  name: keyof typeof COMMANDS,
   args: string[],
-  env: Record<string, string | undefined>,
+  env: Record<string, string>,
 ): Promise<Outcome> {
-  const started = Date.now();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: undefined, ...env };
-  for (const [key, value] of Object.entries(childEnv))
-    if (value === undefined) delete childEnv[key];
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [join(projectRoot, "dist/db/cli", `${script}.js`), ...args],
-      { cwd: projectRoot, env: childEnv, timeout: 60_000 },
+  const [run, usage] = COMMANDS[name];
+  let stdout = "";
+  let stderr = "";
+  const exitCode = await execute(run, usage, {
+    args,
+    env,
+    out: (line) => (stdout += `${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+  });
+  return { exitCode, stdout, stderr };
+}
+
+interface ProcessOutcome extends Outcome {
+  /** Milliseconds from the command's last line of output to the process's exit. */
+  lingeredMs: number;
+}
+
+/** Runs `node dist/db/cli/migrate.js` (built by globalSetup) in a process of its own. */
+function migrateProcess(env: Record<string, string>): Promise<ProcessOutcome> {
+  const child = spawn(process.execPath, [join(projectRoot, "dist/db/cli/migrate.js")], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH, ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  let lastOutputAt = performance.now();
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    lastOutputAt = performance.now();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    lastOutputAt = performance.now();
+  });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) =>
+      resolve({
+        exitCode: code ?? -1,
+        stdout,
+        stderr,
+        lingeredMs: performance.now() - lastOutputAt,
+      }),
     );
-    return { exitCode: 0, stdout, stderr, seconds: (Date.now() - started) / 1000 };
-  } catch (error) {
-    const failed = error as { code?: number; stdout: string; stderr: string };
-    if (typeof failed.code !== "number") throw error;
-    return { ...failed, exitCode: failed.code, seconds: (Date.now() - started) / 1000 };
-  }
+  });
 }
 
 describe("npm run db:migrate", () => {
@@ -99,11 +138,19 @@ describe("npm run db:migrate", () => {
     expect(await readdir(dataDir)).toContain("PG_VERSION");
   });
 
-  it("ends as soon as it is done, although the schema engine would keep it alive for 10 s", async () => {
+  it("runs as a process that exits 0 as soon as its work is done", async () => {
     const url = await emptyPostgresDatabase();
-    const outcome = await command("migrate", [], { DATABASE_URL: url });
-    expect(outcome.exitCode).toBe(0);
-    expect(outcome.seconds).toBeLessThan(8);
+    const outcome = await migrateProcess({ DATABASE_URL: url });
+    expect(outcome).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(outcome.stdout).toMatch(/Applied \d+ migrations?:/);
+    // Usually a few milliseconds; the schema engine alone would hold a process 10 s.
+    expect(outcome.lingeredMs).toBeLessThan(5_000);
+  });
+
+  it("runs as a process that exits 1 with one line when the database cannot be reached", async () => {
+    const outcome = await migrateProcess({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x" });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr).toMatch(/^Error \[DATABASE_UNREACHABLE\]: [^\n]*\n$/);
   });
 
   it("exits with 1 and one clear line when the database cannot be reached", async () => {

@@ -1,9 +1,10 @@
 /**
- * What the database commands share: option parsing, and ending the process on purpose.
+ * What the database commands share: option parsing, reporting, exit codes.
  *
- * The WebAssembly schema engine keeps the event loop busy for about 10 s after its work
- * is done, so the commands exit explicitly. Failures print one clear message, no stack
- * (set DEBUG=1 for it), and exit with 1; usage errors exit with 2.
+ * A command is a function of its arguments, environment and output streams (CommandIo),
+ * so tests run it in-process; `runAsProcess` runs one as a process, and exits with its
+ * code explicitly. Failures print one clear message, no stack (set DEBUG=1 for it), and
+ * exit with 1; usage errors exit with 2.
  */
 import { relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -24,10 +25,23 @@ export const PATH_OPTIONS_HELP = `  --migrations-dir <dir>  migrations folder (d
   --schema <file>         Prisma schema (default: prisma/schema.prisma)
   -h, --help              show this help`;
 
+/** What a command reads and writes: its arguments, its environment, its two outputs. */
+export interface CommandIo {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** Writes a line (a newline is added) to standard output. */
+  out(line: string): void;
+  /** Writes a line (a newline is added) to standard error. */
+  err(line: string): void;
+}
+
+/** A command: does its work through `io`, throws to fail (see {@link execute}). */
+export type Command = (io: CommandIo) => Promise<void>;
+
 /** Parses the command's arguments; unknown options are usage errors. */
 export function parseCommandLine<const O extends NonNullable<ParseArgsConfig["options"]>>(
   options: O,
-  args: string[] = process.argv.slice(2),
+  args: string[],
 ) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -54,31 +68,40 @@ export function displayPath(path: string): string {
   return fromHere && !fromHere.startsWith("..") ? fromHere : path;
 }
 
-/** Runs a command and ends the process with its outcome. */
-export async function runCommand(command: () => Promise<void>, usage: string): Promise<never> {
-  let exitCode = 0;
+/** Runs `command`, reports a failure on `io.err`, and resolves with the exit code. */
+export async function execute(command: Command, usage: string, io: CommandIo): Promise<number> {
   try {
-    await command();
+    await command(io);
+    return 0;
   } catch (error) {
-    exitCode = report(error, usage);
+    return report(error, usage, io);
   }
+}
+
+/** Runs `command` as this process (arguments, environment, stdout, stderr), then exits with its code. */
+export async function runAsProcess(command: Command, usage: string): Promise<never> {
+  const exitCode = await execute(command, usage, {
+    args: process.argv.slice(2),
+    env: process.env,
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
   await flush(process.stdout);
   await flush(process.stderr);
   process.exit(exitCode);
 }
 
-function report(error: unknown, usage: string): number {
+function report(error: unknown, usage: string, io: CommandIo): number {
   if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${usage}`);
+    io.err(`${error.message}\n\n${usage}`);
     return 2;
   }
-  const debug = Boolean(process.env.DEBUG);
   if (error instanceof MigrationError) {
-    console.error(`Error [${error.code}]: ${error.message}`);
+    io.err(`Error [${error.code}]: ${error.message}`);
   } else {
-    console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`Error: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (debug && error instanceof Error) console.error(error.stack);
+  if (io.env.DEBUG && error instanceof Error && error.stack) io.err(error.stack);
   return 1;
 }
 
