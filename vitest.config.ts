@@ -12,6 +12,10 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     globalSetup: ["test/helpers/globalSetup.ts"],
+    // Most test files wait on PostgreSQL, HTTP and timers rather than on the CPU, and each
+    // has a database of its own: run several at once even on 2 cores (vitest's default
+    // there is one file at a time).
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
