@@ -40,12 +40,9 @@ async function main(): Promise<void> {
     );
   }
   const server = await createApiServer({ config, database, logger });
-  const address = await server.listen(config.port);
-  logger.info(
-    { port: address.port, startupMs: Math.round(performance.now()) },
-    `Activelog API ready at http://localhost:${address.port}/graphql`,
-  );
 
+  // Before listening: a signal that arrives as soon as the server says it is ready (an
+  // orchestrator, a test) must find the handler installed, not Node's default exit.
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, "shutting down");
     server.shutdown().then(
@@ -63,6 +60,15 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+
+  const address = await server.listen(config.port);
+  logger.info(
+    { port: address.port, startupMs: Math.round(performance.now()) },
+    `Activelog API ready at http://localhost:${address.port}/graphql`,
+  );
+  // Prisma compiles its query engine on the first query: have that happen now, while
+  // nobody waits, rather than in the first request.
+  database.ping().catch((error: unknown) => logger.warn({ err: error }, "database ping failed"));
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,11 @@
  * not wait for one and then the other.
  */
 import { mkdirSync } from "node:fs";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import {
+  isDriverAdapterError,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from "@prisma/driver-adapter-utils";
+import { driverAdapterErrorMessage } from "./driverErrors.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { DataDirLockedError, lockDataDir, type DataDirLock } from "./embedded/dataDirLock.js";
 import { seedDataDirFromTemplate } from "./embedded/dataDirTemplate.js";
@@ -105,8 +109,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     },
   };
 
+  // The embedded database answered when its thread opened it. A server is checked here, so
+  // that one it cannot reach fails the start, naming it.
+  if (config.kind === "embedded") return database;
   try {
-    await database.ping();
+    await checkAnswers(adapterFactory);
   } catch (cause) {
     await database.close().catch(() => {});
     throw new DatabaseUnavailableError(
@@ -120,6 +127,20 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 interface OpenedDatabase {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close?: () => Promise<void>;
+}
+
+/**
+ * Rejects, in Prisma's words, when the database behind `factory` does not answer. Through
+ * an adapter of its own rather than the Prisma client: the client compiles its query
+ * engine on its first query, which the server's start should not wait for.
+ */
+async function checkAnswers(factory: SqlMigrationAwareDriverAdapterFactory): Promise<void> {
+  const adapter = await factory.connect();
+  try {
+    await adapter.queryRaw({ sql: "SELECT 1", args: [], argTypes: [] });
+  } finally {
+    await adapter.dispose().catch(() => {});
+  }
 }
 
 async function openPostgres(config: {
@@ -167,6 +188,7 @@ async function openEmbedded(
 }
 
 function messageOf(error: unknown): string {
+  if (isDriverAdapterError(error)) return driverAdapterErrorMessage(error.cause);
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
     const code = (error as { code?: unknown }).code;

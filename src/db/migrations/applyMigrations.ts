@@ -6,7 +6,6 @@
  */
 import {
   isDriverAdapterError,
-  type DriverAdapterError,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
@@ -29,6 +28,7 @@ import {
   scriptMatchesChecksum,
   type MigrationPaths,
 } from "./migrationFiles.js";
+import { driverAdapterErrorMessage } from "../driverErrors.js";
 import {
   migrationState,
   readMigrationHistory,
@@ -257,17 +257,3 @@ function messageOf(error: unknown): string {
 }
 
 /** Words for a driver adapter's error, close to what Prisma Client prints for it. */
-function driverAdapterErrorMessage(cause: DriverAdapterError["cause"]): string {
-  const details = cause as Record<string, unknown>;
-  switch (cause.kind) {
-    case "DatabaseNotReachable":
-      return `Can't reach database server at ${[details.host, details.port].filter(Boolean).join(":")}`;
-    case "DatabaseDoesNotExist":
-      return `database "${String(details.db)}" does not exist`;
-    default:
-      for (const key of ["originalMessage", "message", "cause"]) {
-        if (typeof details[key] === "string" && details[key]) return details[key];
-      }
-      return cause.kind;
-  }
-}
