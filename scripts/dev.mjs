@@ -57,7 +57,9 @@ async function restart(reason) {
     say(`${reason}: restarting (${compiled} file${compiled === 1 ? "" : "s"} compiled)`);
     await stop();
     start();
-    say(`restarted in ${Math.round(performance.now() - since)} ms (the server logs when it is ready)`);
+    say(
+      `restarted in ${Math.round(performance.now() - since)} ms (the server logs when it is ready)`,
+    );
   } catch (error) {
     say(`build failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
