@@ -92,6 +92,34 @@ describe("the server process", () => {
     expect(server.output()).toContain("DATABASE_URL must start with postgres:// or postgresql://");
   });
 
+  it("logs pretty lines for a person when LOG_FORMAT=pretty, JSON lines when LOG_FORMAT=json", async () => {
+    const pretty = startServer({ LOG_FORMAT: "pretty" });
+    const json = startServer({ LOG_FORMAT: "json" });
+    try {
+      await waitForOutput(pretty, /Activelog API ready at/);
+      await waitForOutput(json, /Activelog API ready at/);
+      const readyLine = (server: ServerProcess) =>
+        server
+          .output()
+          .split("\n")
+          .find((line) => line.includes("Activelog API ready at"));
+      // e.g. [00:40:33.312] INFO: Activelog API ready at http://localhost:4555/graphql
+      expect(readyLine(pretty)).toMatch(
+        /^\[\d\d:\d\d:\d\d\.\d{3}\] .*INFO.*: .*Activelog API ready at/,
+      );
+      expect(JSON.parse(readyLine(json)!)).toMatchObject({ level: 30, service: "activelog-api" });
+    } finally {
+      pretty.child.kill("SIGKILL");
+      json.child.kill("SIGKILL");
+    }
+  });
+
+  it("refuses an unknown LOG_FORMAT, naming the choices", async () => {
+    const server = startServer({ LOG_FORMAT: "fancy" });
+    expect(await server.exited).toEqual({ code: 1, signal: null });
+    expect(server.output()).toContain('LOG_FORMAT must be one of auto, pretty, json, got "fancy"');
+  });
+
   it("says which database it cannot reach, and exits 1", async () => {
     const server = startServer({
       DATABASE_URL: "postgresql://postgres:hunter2@127.0.0.1:1/nowhere",
