@@ -9,7 +9,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Express } from "express";
+import express, { type ErrorRequestHandler, type Express, type Response } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { createBroker, type Broker } from "./broker/index.js";
@@ -68,7 +68,9 @@ export async function createApiServer({
   const app = express();
   const httpServer = createServer(app);
   const broker = createBroker({
-    client: database.prisma,
+    // Not the bare Prisma client: this one cancels a statement in flight when a run's
+    // deadline passes or its client goes away.
+    client: database.transactions,
     workflows: allWorkflows,
     logger: logger.child({ component: "broker" }),
   });
@@ -133,9 +135,15 @@ export async function createApiServer({
     "/graphql",
     express.json({ limit: config.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
+      context: async ({ req, res }) =>
         createContext(
-          { broker, reads, logger: req.log, sessionTtlMs: config.sessionTtlMs },
+          {
+            broker,
+            reads,
+            logger: req.log,
+            sessionTtlMs: config.sessionTtlMs,
+            signal: abortedWhenClientLeaves(res),
+          },
           req.headers.authorization,
         ),
     }),
@@ -171,6 +179,18 @@ export async function createApiServer({
       return shutdownPromise;
     },
   };
+}
+
+/**
+ * A signal that aborts when the connection closes before the response has been written:
+ * the client went away, and no one will read what the request would still write.
+ */
+function abortedWhenClientLeaves(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort(new Error("the client closed the connection"));
+  });
+  return controller.signal;
 }
 
 /** Malformed bodies (bad JSON, too large) get a GraphQL-shaped JSON error, not Express's HTML page. */

@@ -7,13 +7,19 @@ import { elapsedMs } from "./clock.js";
 import {
   InvalidWorkflowError,
   TransactionStartTimeoutError,
+  WorkflowAbortedError,
   WorkflowRetriesExhaustedError,
   WorkflowTimeoutError,
 } from "./errors.js";
 import { createBrokerLogger } from "./logger.js";
-import { checkTransactionOptions, resolveTransactionOptions } from "./options.js";
+import { checkRunOptions, checkTransactionOptions, resolveTransactionOptions } from "./options.js";
 import { runAttempt, type StepTiming } from "./runAttempt.js";
-import type { ResolvedTransactionOptions, TransactionOptions, TransactionRunner } from "./types.js";
+import type {
+  ResolvedTransactionOptions,
+  RunOptions,
+  TransactionOptions,
+  TransactionRunner,
+} from "./types.js";
 import { isDefinedWorkflow, type SomeWorkflow, type Workflow } from "./workflow.js";
 import { retryableConflict } from "./writeConflict.js";
 
@@ -54,15 +60,22 @@ export interface Broker<Tx> {
    * the deadline (`timeout` from the transaction's start): WorkflowTimeoutError. A step
    * that throws: WorkflowStepError. No start within `maxWait`: TransactionStartTimeoutError.
    * A failing commit that is none of these rejects with the database's own error.
+   *
+   * `options.signal` aborts the run: one that has not committed stops as at its deadline
+   * (the statement in flight is cancelled, the transaction rolls back) and rejects with
+   * WorkflowAbortedError; a signal already aborted starts nothing.
    */
   run<Input extends object, Result extends object>(
     workflow: Workflow<Tx, Input, Result>,
     input: NoInfer<Input>,
-    overrides?: TransactionOptions,
+    options?: RunOptions,
   ): Promise<WorkflowRun<Result>>;
   /** Every registered workflow, in registration order, with its steps and resolved options. */
   listWorkflows(): WorkflowDescription[];
-  /** Resolves once no run is in flight (runs started meanwhile included); for graceful shutdown. */
+  /**
+   * Resolves once no run is in flight (runs started meanwhile included) and no stopped
+   * run's transaction is still rolling back; for graceful shutdown.
+   */
   drain(): Promise<void>;
   /** How many runs are in flight right now (called, not yet settled). */
   readonly inFlight: number;
@@ -112,11 +125,17 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
   }
   const logger = createBrokerLogger(config.logger);
   const inFlight = new Set<Promise<unknown>>();
+  /** Transactions of runs that already rejected (stopped), still rolling back. */
+  const settling = new Set<Promise<unknown>>();
+  const settlingInBackground = (transaction: Promise<unknown>) => {
+    settling.add(transaction);
+    void transaction.finally(() => settling.delete(transaction));
+  };
 
   async function execute(
     workflow: SomeWorkflow<Tx>,
     input: unknown,
-    overrides: unknown,
+    overrides: RunOptions | undefined,
   ): Promise<WorkflowRun<object>> {
     // Stage 1: check the request. Nothing has touched the database yet.
     const registered = isDefinedWorkflow(workflow) ? registry.get(workflow.name) : undefined;
@@ -128,8 +147,19 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     if (typeof input !== "object" || input === null) {
       throw new InvalidWorkflowError(`${where}: the input must be an object`);
     }
-    checkTransactionOptions(overrides, where);
-    const options = resolveTransactionOptions([overrides, workflow.options, defaults], where);
+    checkRunOptions(overrides, where);
+    const { signal, ...transactionOverrides } = overrides ?? {};
+    const options = resolveTransactionOptions(
+      [transactionOverrides, workflow.options, defaults],
+      where,
+    );
+    const aborted = () =>
+      new WorkflowAbortedError({
+        workflow: workflow.name,
+        step: undefined,
+        reason: signal?.reason,
+      });
+    if (signal?.aborted) throw aborted();
 
     // Stage 2: attempt, and re-attempt after write conflicts.
     const runLogger = logger.child({ workflow: workflow.name, runId: randomUUID() });
@@ -150,6 +180,8 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           attempt,
           logger: attemptLogger,
           timings,
+          signal,
+          settlingInBackground,
         });
         const durationMs = elapsedMs(startedAt);
         attemptLogger.info(
@@ -195,7 +227,17 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           { outcome: "write-conflict", delayMs, durationMs: elapsedMs(startedAt) },
           "write conflict: retrying",
         );
-        await sleep(delayMs);
+        try {
+          await sleep(delayMs, undefined, { signal });
+        } catch {
+          // Aborted while waiting to retry: nothing is in flight, nothing was written.
+          const error = aborted();
+          attemptLogger.warn(
+            { outcome: "aborted", attempts: attempt, err: error },
+            "workflow failed",
+          );
+          throw error;
+        }
       }
     }
   }
@@ -204,9 +246,9 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     run<Input extends object, Result extends object>(
       workflow: Workflow<Tx, Input, Result>,
       input: NoInfer<Input>,
-      overrides?: TransactionOptions,
+      options?: RunOptions,
     ): Promise<WorkflowRun<Result>> {
-      const running = execute(workflow as SomeWorkflow<Tx>, input, overrides) as Promise<
+      const running = execute(workflow as SomeWorkflow<Tx>, input, options) as Promise<
         WorkflowRun<Result>
       >;
       inFlight.add(running);
@@ -222,7 +264,9 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       }));
     },
     async drain() {
-      while (inFlight.size > 0) await Promise.allSettled(inFlight);
+      while (inFlight.size > 0 || settling.size > 0) {
+        await Promise.allSettled([...inFlight, ...settling]);
+      }
     },
     get inFlight() {
       return inFlight.size;
@@ -232,6 +276,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
 
 function outcomeOf(error: unknown): string {
   if (error instanceof WorkflowTimeoutError) return "timed-out";
+  if (error instanceof WorkflowAbortedError) return "aborted";
   if (error instanceof TransactionStartTimeoutError) return "start-timed-out";
   return "failed";
 }

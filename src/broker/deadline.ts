@@ -2,17 +2,24 @@
 
 /** A point in time after which a run must not go on. */
 export interface Deadline {
-  /** Aborts when the deadline passes, with the reason `onExpiry` gave. */
+  /** Aborts when the attempt must stop: the deadline passed (with the reason `onExpiry` gave), or the controller was aborted for another reason. */
   readonly signal: AbortSignal;
-  /** True once the deadline has passed (also when a blocked event loop delayed the timer). */
+  /** True once the attempt must stop (also when a blocked event loop delayed the timer). */
   expired(): boolean;
   /** Stops the timer; call when the run is over. */
   dispose(): void;
 }
 
-/** Starts a deadline `timeoutMs` from now; `onExpiry` gives the abort reason at that moment. */
-export function startDeadline(timeoutMs: number, onExpiry: () => Error): Deadline {
-  const controller = new AbortController();
+/**
+ * Starts a deadline `timeoutMs` from now that aborts `controller` when it passes, with the
+ * reason `onExpiry` gives at that moment. The controller may also be aborted otherwise
+ * (the caller gave up); the deadline then counts as expired too.
+ */
+export function startDeadline(
+  timeoutMs: number,
+  controller: AbortController,
+  onExpiry: () => Error,
+): Deadline {
   const endsAt = performance.now() + timeoutMs;
   const expire = () => {
     if (!controller.signal.aborted) controller.abort(onExpiry());

@@ -6,6 +6,7 @@ export type BrokerErrorCode =
   | "WORKFLOW_TIMEOUT"
   | "TRANSACTION_START_TIMEOUT"
   | "WORKFLOW_RETRIES_EXHAUSTED"
+  | "WORKFLOW_ABORTED"
   | "INVALID_WORKFLOW";
 
 /**
@@ -111,6 +112,29 @@ export class WorkflowRetriesExhaustedError extends BrokerError {
     );
     this.workflow = details.workflow;
     this.attempts = details.attempts;
+  }
+}
+
+/**
+ * The run's caller aborted it (its `signal`) before it committed: no step started after
+ * that, the statement in flight was cancelled and the transaction rolled back, so nothing
+ * was written. `step` names the step that was running or about to start; undefined when
+ * the run was aborted before its transaction started or while it waited to retry.
+ */
+export class WorkflowAbortedError extends BrokerError {
+  override readonly name = "WorkflowAbortedError";
+  readonly code = "WORKFLOW_ABORTED";
+  readonly workflow: string;
+  readonly step: string | undefined;
+
+  constructor(details: { workflow: string; step: string | undefined; reason?: unknown }) {
+    const where = details.step === undefined ? "" : ` in step "${details.step}"`;
+    super(
+      `Workflow "${details.workflow}" was aborted by its caller${where} before it committed`,
+      details.reason === undefined ? undefined : { cause: details.reason },
+    );
+    this.workflow = details.workflow;
+    this.step = details.step;
   }
 }
 

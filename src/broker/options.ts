@@ -4,6 +4,7 @@ import type {
   IsolationLevel,
   ResolvedTransactionOptions,
   RetryPolicy,
+  RunOptions,
   TransactionOptions,
 } from "./types.js";
 
@@ -22,6 +23,7 @@ const ISOLATION_LEVELS: readonly IsolationLevel[] = [
   "Serializable",
 ];
 const OPTION_KEYS = ["isolationLevel", "timeout", "maxWait", "retry"];
+const RUN_OPTION_KEYS = [...OPTION_KEYS, "signal"];
 const RETRY_KEYS = ["maxAttempts", "baseDelayMs", "maxDelayMs"];
 /** Longer delays overflow Node's timers, which then fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -35,14 +37,34 @@ export function checkTransactionOptions(
   options: unknown,
   where: string,
 ): asserts options is TransactionOptions | undefined {
+  checkOptions(options, where, OPTION_KEYS);
+}
+
+/**
+ * Like {@link checkTransactionOptions}, for the options of one run, which may also carry
+ * a `signal` (an AbortSignal).
+ */
+export function checkRunOptions(
+  options: unknown,
+  where: string,
+): asserts options is RunOptions | undefined {
+  checkOptions(options, where, RUN_OPTION_KEYS);
+  const signal = (options as { signal?: unknown } | undefined)?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new InvalidWorkflowError(
+      `Invalid transaction options for ${where}: signal must be an AbortSignal, got ${describe(signal)}`,
+    );
+  }
+}
+
+function checkOptions(options: unknown, where: string, knownKeys: readonly string[]): void {
   if (options === undefined) return;
   const fail = (problem: string): never => {
     throw new InvalidWorkflowError(`Invalid transaction options for ${where}: ${problem}`);
   };
   if (!isPlainObject(options)) return fail("expected an object");
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key))
-      fail(`unknown option "${key}" (known: ${OPTION_KEYS.join(", ")})`);
+    if (!knownKeys.includes(key)) fail(`unknown option "${key}" (known: ${knownKeys.join(", ")})`);
   }
   const { isolationLevel, timeout, maxWait, retry } = options;
   if (

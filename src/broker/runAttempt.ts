@@ -4,6 +4,7 @@ import { startDeadline, untilAborted, type Deadline } from "./deadline.js";
 import {
   BrokerError,
   TransactionStartTimeoutError,
+  WorkflowAbortedError,
   WorkflowStepError,
   WorkflowTimeoutError,
 } from "./errors.js";
@@ -42,6 +43,14 @@ export interface Attempt<Tx> {
   logger: Logger;
   /** Each step that ran is appended, also when it failed. */
   timings: StepTiming[];
+  /** The caller's signal: aborting it stops the attempt like its deadline does. */
+  signal: AbortSignal | undefined;
+  /**
+   * Receives the transaction when the attempt rejects before it has settled (stopped by
+   * its deadline or its caller while a statement is still rolling back), so that the
+   * broker's drain can wait for it.
+   */
+  settlingInBackground(transaction: Promise<unknown>): void;
 }
 
 /** Where an attempt got to; read when it fails, to tell what failed. */
@@ -49,6 +58,10 @@ interface Progress {
   deadline: Deadline | undefined;
   /** The step running or about to start; undefined once the last step is done. */
   step: string | undefined;
+  /** Aborts when the attempt must stop: its deadline passed, or its caller aborted. */
+  stop: AbortController;
+  /** Set once the steps are done and the commit is under way: from then on the attempt cannot be stopped. */
+  committing: boolean;
 }
 
 /**
@@ -58,14 +71,32 @@ interface Progress {
  * own error when the commit itself fails (a write conflict among them).
  */
 export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
-  const { client, workflow, options } = attempt;
-  const progress: Progress = { deadline: undefined, step: workflow.steps[0]?.name };
+  const { client, workflow, options, signal } = attempt;
+  const progress: Progress = {
+    deadline: undefined,
+    step: workflow.steps[0]?.name,
+    stop: new AbortController(),
+    committing: false,
+  };
+  // The caller's abort stops the attempt, as its deadline does; both reach the runner, which
+  // cancels the statement in flight, and the steps, through one signal.
+  const onCallerAbort = () =>
+    progress.stop.abort(
+      new WorkflowAbortedError({
+        workflow: workflow.name,
+        step: progress.step,
+        reason: signal?.reason,
+      }),
+    );
+  if (signal?.aborted) onCallerAbort();
+  else signal?.addEventListener("abort", onCallerAbort, { once: true });
   try {
     // Whatever $transaction resolves with has committed: that is a success, whatever the clock says.
-    return await client.$transaction(
+    const transaction = client.$transaction(
       async (tx) => {
         const deadline = startDeadline(
           options.timeout,
+          progress.stop,
           () =>
             new WorkflowTimeoutError({
               workflow: workflow.name,
@@ -74,19 +105,58 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
             }),
         );
         progress.deadline = deadline;
-        return runSteps(attempt, tx, deadline, progress);
+        const result = await runSteps(attempt, tx, deadline, progress);
+        progress.committing = true;
+        return result;
       },
       {
         isolationLevel: options.isolationLevel,
         timeout: options.timeout + PRISMA_TIMEOUT_GRACE_MS,
         maxWait: options.maxWait,
+        signal: progress.stop.signal,
       },
     );
+    return await settledOrStopped(transaction, progress, attempt);
   } catch (error) {
     throw explainFailure(error, attempt, progress);
   } finally {
+    signal?.removeEventListener("abort", onCallerAbort);
     progress.deadline?.dispose();
   }
+}
+
+/**
+ * Settles like `transaction`, or, when the attempt is stopped before its commit began,
+ * rejects at once with the reason: the steps have been abandoned, so the transaction can
+ * only roll back, and the caller need not wait while the runner cancels the statement in
+ * flight (or, where it cannot, lets it finish). Once the commit is under way it waits:
+ * a commit that succeeds is a success.
+ */
+function settledOrStopped<R>(
+  transaction: Promise<R>,
+  progress: Progress,
+  attempt: Attempt<unknown>,
+): Promise<R> {
+  const { signal } = progress.stop;
+  return new Promise<R>((resolve, reject) => {
+    const onStop = () => {
+      if (progress.committing) return;
+      attempt.settlingInBackground(transaction.catch(() => {}));
+      reject(signal.reason);
+    };
+    if (signal.aborted) onStop();
+    else signal.addEventListener("abort", onStop, { once: true });
+    transaction.then(
+      (value) => {
+        signal.removeEventListener("abort", onStop);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onStop);
+        reject(error);
+      },
+    );
+  });
 }
 
 async function runSteps<Tx>(
@@ -177,6 +247,10 @@ function invoke<Tx>(
 /** The error a failed attempt rejects with, telling the truth about what happened. */
 function explainFailure(error: unknown, attempt: Attempt<unknown>, progress: Progress): unknown {
   const { workflow, options } = attempt;
+  // It was stopped (deadline or caller): whatever failed after that failed because of it.
+  const stopped: unknown = progress.stop.signal.reason;
+  if (stopped instanceof WorkflowAbortedError) return stopped;
+  if (stopped instanceof WorkflowTimeoutError && progress.deadline !== undefined) return stopped;
   // The callback never ran: the transaction did not start.
   if (progress.deadline === undefined) {
     return isTransactionApiError(error)

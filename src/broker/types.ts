@@ -27,6 +27,17 @@ export interface TransactionOptions {
   retry?: Partial<RetryPolicy>;
 }
 
+/** What one run is given besides its input: option overrides, and a signal to abort it. */
+export interface RunOptions extends TransactionOptions {
+  /**
+   * Aborts the run (e.g. when the client that asked for it went away): a run that has not
+   * committed stops, its statement in flight is cancelled, its transaction rolls back,
+   * and it rejects with WorkflowAbortedError. A run whose commit already succeeded still
+   * resolves.
+   */
+  signal?: AbortSignal;
+}
+
 /** Options with every field set: what a workflow's runs use unless a run overrides them. */
 export interface ResolvedTransactionOptions {
   isolationLevel: IsolationLevel;
@@ -38,11 +49,22 @@ export interface ResolvedTransactionOptions {
 /**
  * Anything with Prisma's interactive `$transaction`: `PrismaClient` is assignable to
  * `TransactionRunner<Prisma.TransactionClient>`. The broker needs nothing else from the client.
+ *
+ * The broker passes `signal`, which aborts when the run's deadline passes or its caller
+ * gives up. A runner that can should then cancel the statement in flight, so the
+ * transaction rolls back at once instead of when the statement ends (the app's
+ * `Database.transactions` does; a bare PrismaClient ignores it and rolls back once the
+ * statement ends).
  */
 export interface TransactionRunner<Tx> {
   $transaction<R>(
     fn: (tx: Tx) => Promise<R>,
-    options?: { isolationLevel?: IsolationLevel; timeout?: number; maxWait?: number },
+    options?: {
+      isolationLevel?: IsolationLevel;
+      timeout?: number;
+      maxWait?: number;
+      signal?: AbortSignal;
+    },
   ): Promise<R>;
 }
 
@@ -53,7 +75,11 @@ export interface TransactionRunner<Tx> {
 export interface StepContext<Tx> {
   /** The run's transaction client. Its writes commit together with every other step's, or not at all. */
   readonly tx: Tx;
-  /** Aborts when the run's deadline passes; long-running steps should stop then (their work is rolled back anyway). */
+  /**
+   * Aborts when the run's deadline passes or its caller aborts it; long-running steps
+   * should stop then (their work is rolled back anyway). The reason is the error the run
+   * rejects with (WorkflowTimeoutError or WorkflowAbortedError).
+   */
   readonly signal: AbortSignal;
   /** The workflow's name. */
   readonly workflow: string;

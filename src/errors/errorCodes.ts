@@ -17,6 +17,8 @@ export const ErrorCode = {
   WORKFLOW_TIMEOUT: "WORKFLOW_TIMEOUT",
   /** The database was too busy (no connection in time, or conflicts persisted). Safe to retry. */
   SERVICE_BUSY: "SERVICE_BUSY",
+  /** The client went away before its workflow committed; it was rolled back. Nothing was written. */
+  REQUEST_ABORTED: "REQUEST_ABORTED",
   /** The GraphQL document is invalid (unknown field, wrong literal type). */
   GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
   /** The request could not be parsed as GraphQL. */

@@ -14,34 +14,34 @@ export class AccountResolver {
   })
   async registerUser(
     @Arg("input", () => RegisterUserInput) input: RegisterUserInput,
-    @Ctx() { broker, sessionTtlMs }: GraphQLContext,
+    @Ctx() { broker, sessionTtlMs, signal }: GraphQLContext,
   ): Promise<RegisterUserPayload> {
-    const run = await broker.run(registerUserWorkflow, {
-      email: input.email,
-      password: input.password,
-      sessionTtlMs,
-    });
+    const run = await broker.run(
+      registerUserWorkflow,
+      { email: input.email, password: input.password, sessionTtlMs },
+      { signal },
+    );
     return run.output;
   }
 
   @Mutation(() => LoginPayload, { description: "Opens a session (workflow login)." })
   async login(
     @Arg("input", () => LoginInput) input: LoginInput,
-    @Ctx() { broker, sessionTtlMs }: GraphQLContext,
+    @Ctx() { broker, sessionTtlMs, signal }: GraphQLContext,
   ): Promise<LoginPayload> {
-    const run = await broker.run(loginWorkflow, {
-      email: input.email,
-      password: input.password,
-      sessionTtlMs,
-    });
+    const run = await broker.run(
+      loginWorkflow,
+      { email: input.email, password: input.password, sessionTtlMs },
+      { signal },
+    );
     return run.output;
   }
 
   @Mutation(() => LogoutPayload, {
     description: "Ends the caller's session (workflow logout): the token stops working at once.",
   })
-  async logout(@Ctx() { broker, requireSession }: GraphQLContext): Promise<LogoutPayload> {
-    const run = await broker.run(logoutWorkflow, await requireSession());
+  async logout(@Ctx() { broker, requireSession, signal }: GraphQLContext): Promise<LogoutPayload> {
+    const run = await broker.run(logoutWorkflow, await requireSession(), { signal });
     return run.output;
   }
 

@@ -18,18 +18,22 @@ export class ActivityResolver {
   })
   async createActivity(
     @Arg("input", () => CreateActivityInput) input: CreateActivityInput,
-    @Ctx() { broker, requireViewerId }: GraphQLContext,
+    @Ctx() { broker, requireViewerId, signal }: GraphQLContext,
   ): Promise<CreateActivityPayload> {
     const userId = await requireViewerId();
-    const run = await broker.run(createActivityWorkflow, {
-      userId,
-      type: input.type.trim(),
-      title: input.title.trim(),
-      description: input.description?.trim() || null,
-      durationMinutes: input.durationMinutes ?? null,
-      distanceKm: input.distanceKm ?? null,
-      activityDate: input.activityDate ?? new Date(),
-    });
+    const run = await broker.run(
+      createActivityWorkflow,
+      {
+        userId,
+        type: input.type.trim(),
+        title: input.title.trim(),
+        description: input.description?.trim() || null,
+        durationMinutes: input.durationMinutes ?? null,
+        distanceKm: input.distanceKm ?? null,
+        activityDate: input.activityDate ?? new Date(),
+      },
+      { signal },
+    );
     return run.output;
   }
 

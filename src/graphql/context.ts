@@ -10,6 +10,12 @@ export interface GraphQLContext {
   reads: ReadModel;
   logger: Logger;
   sessionTtlMs: number;
+  /**
+   * Aborts when the client goes away before its answer is written. Resolvers pass it to
+   * `broker.run`: a workflow that has not committed then stops and rolls back, and the
+   * request's later mutations do not start.
+   */
+  signal: AbortSignal;
   /** The caller's user id, or null when anonymous; looked up once per request, on first use. */
   viewerId(): Promise<string | null>;
   /** The caller's user id; throws UNAUTHENTICATED (with the reason) when there is none. */

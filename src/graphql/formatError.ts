@@ -11,6 +11,7 @@ import { ArgumentValidationError } from "type-graphql";
 import {
   BrokerError,
   TransactionStartTimeoutError,
+  WorkflowAbortedError,
   WorkflowRetriesExhaustedError,
   WorkflowStepError,
   WorkflowTimeoutError,
@@ -70,6 +71,17 @@ function fromBroker(error: BrokerError, logger: Logger): ClientError {
       code: ErrorCode.WORKFLOW_TIMEOUT,
       message: `The ${error.workflow} workflow took too long and was rolled back; nothing was saved.`,
       extensions: { workflow: error.workflow, step: error.step },
+    };
+  }
+  if (error instanceof WorkflowAbortedError) {
+    logger.info(
+      { workflow: error.workflow, step: error.step },
+      "workflow aborted: the client left",
+    );
+    return {
+      code: ErrorCode.REQUEST_ABORTED,
+      message: `The ${error.workflow} workflow was stopped because the request was abandoned; nothing was saved.`,
+      extensions: { workflow: error.workflow },
     };
   }
   if (

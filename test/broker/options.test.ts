@@ -167,6 +167,29 @@ describe("invalid options", () => {
     },
   );
 
+  it("takes a signal among the run overrides, and rejects one that is not an AbortSignal", async () => {
+    const runner = countingRunner(database.prisma);
+    const broker = createBroker({ client: runner, workflows: [plain] });
+    const run = await broker.run(plain, {}, { signal: new AbortController().signal });
+    expect(run.attempts).toBe(1);
+    const error = await broker
+      .run(plain, {}, { signal: "stop" } as unknown as TransactionOptions)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidWorkflowError);
+    expect((error as Error).message).toMatch(/signal must be an AbortSignal, got "stop"/);
+    expect(runner.started).toBe(1);
+  });
+
+  it("does not take a signal as a workflow's or the broker's option", () => {
+    const options = { signal: new AbortController().signal } as TransactionOptions;
+    expect(() => defineWorkflow<object>()("bad", [showIsolation], options)).toThrow(
+      /unknown option "signal"/,
+    );
+    expect(() =>
+      createBroker({ client: database.prisma, workflows: [plain], defaults: options }),
+    ).toThrow(/unknown option "signal"/);
+  });
+
   it.each(invalid)("rejects %s as broker defaults", (_label, options, message) => {
     expect(() =>
       createBroker({

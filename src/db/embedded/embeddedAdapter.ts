@@ -12,6 +12,8 @@
  *   {@link CANCEL_GRACE_MS} after the abort is stopped by restarting the database thread,
  *   which rolls the transaction back, and the session is free again. PGlite cannot cancel
  *   a statement any other way; PostgreSQL's cancel request plays this part on a server.
+ *   An in-memory database would not survive the restart: there the statement runs to
+ *   its end (the broker's run has rejected already; the session is busy until then).
  * - Migration scripts run whole, as one implicit transaction (see scriptExecution.ts).
  */
 import type {
@@ -135,6 +137,7 @@ class EmbeddedTransaction implements Transaction {
 
   #cancelSoon(statement: { settled: boolean }): void {
     const signal = this.#signal;
+    if (!this.#session.client.canRestart) return;
     setTimeout(() => {
       if (statement.settled || this.#state !== "open" || !signal) return;
       this.#state = "cancelled";

@@ -191,6 +191,14 @@ export class PgliteWorkerClient {
     return ended;
   }
 
+  /**
+   * False for an in-memory database: restarting its thread would lose it, so a statement
+   * in flight there is never stopped, only waited for.
+   */
+  get canRestart(): boolean {
+    return this.#dataDir !== "memory://";
+  }
+
   async request(operation: WorkerOperation): Promise<unknown> {
     if (this.#closed) throw new Error("the embedded database is closed");
     return (await this.#current).request(operation);
