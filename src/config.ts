@@ -3,6 +3,7 @@
  * process with a message naming the variable, before anything listens or connects.
  */
 import { databaseConfigFromEnv, type DatabaseConfig } from "./db/config.js";
+import type { QueryLimits } from "./graphql/queryLimits.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,6 +27,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** Milliseconds between outbox batches; 0 disables polling (batches run only when called). */
   outboxPollIntervalMs: number;
+  /** What one GraphQL document may cost, checked before it is validated or run. */
+  queryLimits: QueryLimits;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +82,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTtlMs: integer(env, "SESSION_TTL_HOURS", 24 * 30, [1, 24 * 365], problems) * 3_600_000,
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 10_000, [0, 600_000], problems),
     outboxPollIntervalMs: integer(env, "OUTBOX_POLL_INTERVAL_MS", 1_000, [0, 3_600_000], problems),
+    queryLimits: {
+      maxTokens: integer(env, "QUERY_MAX_TOKENS", 1_000, [50, 100_000], problems),
+      maxDepth: integer(env, "QUERY_MAX_DEPTH", 10, [2, 100], problems),
+      maxAliases: integer(env, "QUERY_MAX_ALIASES", 15, [0, 1_000], problems),
+      maxDirectives: integer(env, "QUERY_MAX_DIRECTIVES", 20, [0, 1_000], problems),
+      maxFields: integer(env, "QUERY_MAX_FIELDS", 200, [10, 10_000], problems),
+      maxMutationFields: integer(env, "MUTATION_MAX_FIELDS", 5, [1, 100], problems),
+    },
   };
   let database: DatabaseConfig | undefined;
   try {

@@ -9,7 +9,12 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Express, type Response } from "express";
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type RequestHandler,
+  type Response,
+} from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { createBroker, type Broker } from "./broker/index.js";
@@ -18,6 +23,7 @@ import type { Database, Prisma } from "./db/index.js";
 import { ErrorCode } from "./errors/errorCodes.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { createErrorFormatter } from "./graphql/formatError.js";
+import { createQueryLimiter, type QueryLimiter } from "./graphql/queryLimits.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
 import {
   createLoggingMailer,
@@ -32,7 +38,12 @@ import { allWorkflows } from "./workflows/index.js";
 export interface ApiServerDependencies {
   config: Pick<
     AppConfig,
-    "nodeEnv" | "bodyLimitBytes" | "sessionTtlMs" | "shutdownGraceMs" | "outboxPollIntervalMs"
+    | "nodeEnv"
+    | "bodyLimitBytes"
+    | "sessionTtlMs"
+    | "shutdownGraceMs"
+    | "outboxPollIntervalMs"
+    | "queryLimits"
   >;
   database: Database;
   logger: Logger;
@@ -83,9 +94,13 @@ export async function createApiServer({
   });
   let shuttingDown = false;
 
+  const schema = await buildGraphQLSchema();
+  const checkQueryLimits = createQueryLimiter(schema, config.queryLimits);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildGraphQLSchema(),
+    schema,
     introspection: !production,
+    // No "Did you mean ...?" in production: it would list the schema's names to anyone.
+    hideSchemaDetailsFromClientErrors: production,
     // main.ts owns the signals: Apollo's own handler would stop only Apollo and then
     // re-kill the process before the broker drained and the database closed.
     stopOnTerminationSignals: false,
@@ -134,6 +149,7 @@ export async function createApiServer({
   app.use(
     "/graphql",
     express.json({ limit: config.bodyLimitBytes }),
+    rejectCostlyQueries(checkQueryLimits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         createContext(
@@ -178,6 +194,35 @@ export async function createApiServer({
       })();
       return shutdownPromise;
     },
+  };
+}
+
+/**
+ * Answers 400, before Apollo parses, validates or runs anything, a document over the
+ * query limits (see queryLimits.ts). Batched or persisted requests have no query text
+ * here: Apollo refuses batches, and a persisted query sent by hash was checked when its text came.
+ */
+function rejectCostlyQueries(check: QueryLimiter): RequestHandler {
+  return (req, res, next) => {
+    const source: unknown = req.method === "GET" ? req.query.query : req.body?.query;
+    const violation = typeof source === "string" ? check(source) : undefined;
+    if (!violation) {
+      next();
+      return;
+    }
+    req.log.info({ limit: violation.limit }, "query over a limit refused");
+    res.status(400).json({
+      errors: [
+        {
+          message: violation.message,
+          extensions: {
+            code: ErrorCode.GRAPHQL_VALIDATION_FAILED,
+            limit: violation.limit,
+            max: violation.max,
+          },
+        },
+      ],
+    });
   };
 }
 
