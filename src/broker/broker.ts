@@ -13,12 +13,14 @@ import {
 } from "./errors.js";
 import { createBrokerLogger } from "./logger.js";
 import { checkRunOptions, checkTransactionOptions, resolveTransactionOptions } from "./options.js";
+import { runBeforeTransaction } from "./beforeTransaction.js";
 import { runAttempt, type StepTiming } from "./runAttempt.js";
 import type {
   ResolvedTransactionOptions,
   RunOptions,
   TransactionOptions,
   TransactionRunner,
+  UseCase,
 } from "./types.js";
 import { isDefinedWorkflow, type SomeWorkflow, type Workflow } from "./workflow.js";
 import { retryableConflict } from "./writeConflict.js";
@@ -161,10 +163,37 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       });
     if (signal?.aborted) throw aborted();
 
-    // Stage 2: attempt, and re-attempt after write conflicts.
+    // Stage 3: attempt the transaction, and re-attempt it after write conflicts.
     const runLogger = logger.child({ workflow: workflow.name, runId: randomUUID() });
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
+
+    // Stage 2: the steps that come before the transaction, once, whatever the retries.
+    const split = workflow.steps.findIndex((step) => step.beforeTransaction !== true);
+    let prepared: { available: object; result: object };
+    try {
+      prepared = await runBeforeTransaction(
+        {
+          workflow,
+          steps: workflow.steps.slice(0, split) as UseCase<never, object, object>[],
+          available: input,
+          result: {},
+          attempt: 1,
+          logger: runLogger.child({ attempt: 1 }),
+          timings,
+        },
+        options.timeout,
+        signal,
+      );
+    } catch (error) {
+      runLogger.warn(
+        { outcome: outcomeOf(error), durationMs: elapsedMs(startedAt), err: error },
+        "workflow failed before its transaction",
+      );
+      throw error;
+    }
+    const transactional = workflow.steps.slice(split);
+
     for (let attempt = 1; ; attempt++) {
       const attemptLogger = runLogger.child({ attempt });
       attemptLogger.debug(
@@ -175,7 +204,9 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         const output = await runAttempt({
           client,
           workflow,
-          input,
+          steps: transactional,
+          available: prepared.available,
+          result: prepared.result,
           options,
           attempt,
           logger: attemptLogger,
@@ -191,7 +222,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         return { output, attempts: attempt, durationMs, steps: timings };
       } catch (error) {
         const writeConflict = retryableConflict(error);
-        // Stage 3: anything but a write conflict is final.
+        // Stage 4: anything but a write conflict is final.
         if (writeConflict === undefined) {
           attemptLogger.warn(
             {
@@ -221,7 +252,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           );
           throw exhausted;
         }
-        // Stage 4: back off, then start over in a fresh transaction.
+        // Stage 5: back off, then start over in a fresh transaction.
         const delayMs = backoffDelayMs(options.retry, attempt);
         attemptLogger.info(
           { outcome: "write-conflict", delayMs, durationMs: elapsedMs(startedAt) },

@@ -8,6 +8,7 @@
  * This file is its only entry point; every other file under src/broker is internal.
  */
 export type {
+  BeforeTransactionContext,
   IsolationLevel,
   ResolvedTransactionOptions,
   RetryPolicy,

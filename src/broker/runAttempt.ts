@@ -32,17 +32,25 @@ export interface StepTiming {
   attempt: number;
 }
 
-/** One attempt to run: what it runs, with what, and where it reports. */
-export interface Attempt<Tx> {
-  client: TransactionRunner<Tx>;
-  workflow: { readonly name: string; readonly steps: readonly UseCase<Tx, object, object>[] };
-  input: object;
-  options: ResolvedTransactionOptions;
+/** Steps to run in order, from what is available to them and what the run has produced. */
+export interface Stage<Tx> {
+  workflow: { readonly name: string };
+  steps: readonly UseCase<Tx, object, object>[];
+  /** The run's input merged with the outputs of the steps before this stage. */
+  available: object;
+  /** The outputs of the steps before this stage (the run's result so far). */
+  result: object;
   attempt: number;
   /** Bound to the run (workflow, run id). */
   logger: Logger;
   /** Each step that ran is appended, also when it failed. */
   timings: StepTiming[];
+}
+
+/** One attempt to run the transactional steps: what it runs, with what, and where it reports. */
+export interface Attempt<Tx> extends Stage<Tx> {
+  client: TransactionRunner<Tx>;
+  options: ResolvedTransactionOptions;
   /** The caller's signal: aborting it stops the attempt like its deadline does. */
   signal: AbortSignal | undefined;
   /**
@@ -74,7 +82,7 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
   const { client, workflow, options, signal } = attempt;
   const progress: Progress = {
     deadline: undefined,
-    step: workflow.steps[0]?.name,
+    step: attempt.steps[0]?.name,
     stop: new AbortController(),
     committing: false,
   };
@@ -159,30 +167,36 @@ function settledOrStopped<R>(
   });
 }
 
-async function runSteps<Tx>(
-  attempt: Attempt<Tx>,
-  tx: Tx,
+/**
+ * Runs `stage`'s steps in order and resolves with the run's result so far (the stage's
+ * starting result merged with each step's output). `tx` is the transaction the steps get;
+ * undefined for the steps that run before it (which get no `tx` at all).
+ */
+export async function runSteps<Tx>(
+  stage: Stage<Tx>,
+  tx: Tx | undefined,
   deadline: Deadline,
-  progress: Progress,
+  progress: { step: string | undefined },
 ): Promise<object> {
-  const { workflow, input, logger } = attempt;
-  let available: object = { ...input };
-  let result: object = {};
-  for (const step of workflow.steps) {
+  const { workflow, logger } = stage;
+  const attempt = stage;
+  let available: object = { ...stage.available };
+  let result: object = { ...stage.result };
+  for (const step of stage.steps) {
     // Stage 1: no step starts after the deadline.
     progress.step = step.name;
     if (deadline.expired()) throw deadline.signal.reason;
 
     // Stage 2: run the step, waiting no longer than the deadline.
     const stepLogger = logger.child({ step: step.name });
-    const context: StepContext<Tx> = Object.freeze({
-      tx,
+    const context = Object.freeze({
+      ...(tx === undefined ? {} : { tx }),
       signal: deadline.signal,
       workflow: workflow.name,
       step: step.name,
       attempt: attempt.attempt,
       logger: stepLogger,
-    });
+    }) as StepContext<Tx>;
     const startedAt = performance.now();
     const finish = (outcome: "succeeded" | "failed" | "timed-out", error?: unknown) => {
       const durationMs = elapsedMs(startedAt);
@@ -229,7 +243,7 @@ async function runSteps<Tx>(
     result = { ...result, ...output };
   }
 
-  // Stage 4: commit only before the deadline.
+  // Stage 4: end only before the deadline (for the transaction: commit only then).
   progress.step = undefined;
   if (deadline.expired()) throw deadline.signal.reason;
   return result;

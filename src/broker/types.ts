@@ -91,6 +91,9 @@ export interface StepContext<Tx> {
   readonly logger: Logger;
 }
 
+/** What a step that runs before the transaction gets besides its input: no `tx`. */
+export type BeforeTransactionContext = Omit<StepContext<never>, "tx">;
+
 /**
  * One step of a workflow: takes a typed input, works through the transaction it is given,
  * returns a typed output object that is merged into the input of the steps after it.
@@ -98,6 +101,13 @@ export interface StepContext<Tx> {
 export interface UseCase<Tx, In extends object, Out extends object> {
   /** Names the step in logs, errors, run timings and the workflow catalogue. */
   readonly name: string;
+  /**
+   * True for a step that runs before the workflow's transaction opens, with no `tx`: work
+   * that must not hold a connection or a lock while it runs (hashing a password, a
+   * read whose answer decides whether to write at all). Such steps come first in their
+   * workflow and run once per run, not again when a write conflict retries the rest.
+   */
+  readonly beforeTransaction?: boolean;
   /** Does the step's work; throwing (anything) rolls back the whole workflow. */
   run(input: In, context: StepContext<Tx>): Promise<Out>;
 }

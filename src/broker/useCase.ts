@@ -1,9 +1,12 @@
 // Internal to the broker: defining a use case.
 import { InvalidWorkflowError } from "./errors.js";
-import type { UseCase } from "./types.js";
+import type { BeforeTransactionContext, UseCase } from "./types.js";
 
 /**
- * Declares a use case. Returns the very object it is given, typed: `Tx`, `In` and `Out` are
+ * Declares a use case. With `beforeTransaction: true` it runs before the workflow's
+ * transaction opens and gets no `tx` (see UseCase.beforeTransaction).
+ *
+ * Returns the very object it is given, typed: `Tx`, `In` and `Out` are
  * inferred from the annotations of `run` only (never from where the result goes, so a use
  * case written inline in a step list without annotations gets `unknown` and `object`), and
  * workflows check their step chains against them. Throws InvalidWorkflowError when `name` is not a non-empty string or `run` is not a
@@ -18,9 +21,15 @@ import type { UseCase } from "./types.js";
  *   },
  * });
  */
+export function defineUseCase<In extends object, Out extends object>(useCase: {
+  readonly name: string;
+  readonly beforeTransaction: true;
+  run(input: In, context: BeforeTransactionContext): Promise<Out>;
+}): NoInfer<UseCase<unknown, In, Out>>;
 export function defineUseCase<Tx, In extends object, Out extends object>(
   useCase: UseCase<Tx, In, Out>,
-): NoInfer<UseCase<Tx, In, Out>> {
+): NoInfer<UseCase<Tx, In, Out>>;
+export function defineUseCase(useCase: UseCase<unknown, object, object>) {
   checkUseCase(useCase, "defineUseCase");
   return useCase;
 }

@@ -49,6 +49,26 @@ export type WorkflowResult<W> =
 
 const definedWorkflows = new WeakSet<object>();
 
+/**
+ * The steps that run before the transaction come first, and at least one step runs in
+ * it: a workflow is one transaction.
+ */
+function checkPhases(steps: readonly UseCase<unknown, object, object>[], where: string): void {
+  const firstInTransaction = steps.findIndex((step) => step.beforeTransaction !== true);
+  if (firstInTransaction === -1) {
+    throw new InvalidWorkflowError(
+      `${where}: every step runs before the transaction; a workflow needs at least one step in it`,
+    );
+  }
+  const late = steps.slice(firstInTransaction).find((step) => step.beforeTransaction === true);
+  if (late) {
+    throw new InvalidWorkflowError(
+      `${where}: step "${late.name}" runs before the transaction, so it must come before ` +
+        `"${steps[firstInTransaction]!.name}", the first step in it`,
+    );
+  }
+}
+
 /** True for workflows made by {@link defineWorkflow}. */
 export function isDefinedWorkflow(value: unknown): value is SomeWorkflow<unknown> {
   return typeof value === "object" && value !== null && definedWorkflows.has(value);
@@ -65,7 +85,9 @@ export function isDefinedWorkflow(value: unknown): value is SomeWorkflow<unknown
  * outputs, a later step's key replacing an earlier one's (`Omit<A, keyof B> & B`).
  *
  * At definition time: throws InvalidWorkflowError for an empty name, an empty or malformed
- * step list, or invalid options (see TransactionOptions), so no bad workflow ever runs.
+ * step list, a step that runs before the transaction placed after one that runs in it (or
+ * no step in the transaction), or invalid options (see TransactionOptions), so no bad
+ * workflow ever runs.
  */
 export function defineWorkflow<Input extends object>() {
   return <const Steps extends readonly SomeUseCase[]>(
@@ -82,6 +104,7 @@ export function defineWorkflow<Input extends object>() {
       throw new InvalidWorkflowError(`${where}: a workflow needs at least one step`);
     }
     list.forEach((step: unknown, index) => checkUseCase(step, `${where}, step ${index + 1}`));
+    checkPhases(list as UseCase<unknown, object, object>[], where);
     checkTransactionOptions(options, where);
 
     const workflow: Workflow<TxOf<Steps>, Input, ResultOf<Steps>> = Object.freeze({

@@ -273,3 +273,37 @@ describe("the broker's types", () => {
     expectTypeOf<Parameters<Broker<Tx>["run"]>[2]>().not.toBeAny();
   });
 });
+
+describe("steps before the transaction (types)", () => {
+  const hash = defineUseCase({
+    name: "Hash",
+    beforeTransaction: true,
+    async run(input: { password: string }, context) {
+      // @ts-expect-error -- a step before the transaction has no tx
+      void context.tx;
+      expectTypeOf(context.signal).toEqualTypeOf<AbortSignal>();
+      return { passwordHash: input.password.length.toString() };
+    },
+  });
+  const store = defineUseCase({
+    name: "Store",
+    async run(input: { passwordHash: string }, { tx }: StepContext<Tx>) {
+      await tx.$queryRaw`SELECT ${input.passwordHash}`;
+      return { stored: true as const };
+    },
+  });
+
+  it("chains their output into later steps and the result, and leaves the client type to the others", () => {
+    const workflow = defineWorkflow<{ password: string }>()("hashThenStore", [hash, store]);
+    expectTypeOf<WorkflowResult<typeof workflow>>().toEqualTypeOf<{
+      passwordHash: string;
+      stored: true;
+    }>();
+    createBroker({ client: {} as PrismaClient, workflows: [workflow] });
+  });
+
+  it("checks their input like any step's", () => {
+    // @ts-expect-error -- Hash needs password, which nothing provides
+    defineWorkflow<{ userId: string }>()("unhashed", [hash, store]);
+  });
+});

@@ -1,0 +1,49 @@
+// Internal to the broker: the steps of a run that come before its transaction.
+import { startDeadline } from "./deadline.js";
+import { WorkflowAbortedError, WorkflowTimeoutError } from "./errors.js";
+import { runSteps, type Stage } from "./runAttempt.js";
+
+/**
+ * Runs the steps marked `beforeTransaction` (CPU-heavy work, reads that must not hold a
+ * connection), in order and without a transaction, and resolves with what the
+ * transactional steps start from: the input merged with their outputs, and those outputs.
+ * They run once per run, not again when a write conflict retries the transaction. They
+ * get `timeout` milliseconds of their own, and stop when the caller aborts.
+ */
+export async function runBeforeTransaction(
+  stage: Stage<never>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ available: object; result: object }> {
+  if (stage.steps.length === 0) return { available: stage.available, result: stage.result };
+  const progress: { step: string | undefined } = { step: stage.steps[0]?.name };
+  const stop = new AbortController();
+  const onCallerAbort = () =>
+    stop.abort(
+      new WorkflowAbortedError({
+        workflow: stage.workflow.name,
+        step: progress.step,
+        reason: signal?.reason,
+      }),
+    );
+  if (signal?.aborted) onCallerAbort();
+  else signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const deadline = startDeadline(
+    timeoutMs,
+    stop,
+    () =>
+      new WorkflowTimeoutError({
+        workflow: stage.workflow.name,
+        step: progress.step,
+        timeoutMs,
+      }),
+  );
+  try {
+    const result = await runSteps(stage, undefined, deadline, progress);
+    const available = { ...stage.available, ...result };
+    return { available, result };
+  } finally {
+    signal?.removeEventListener("abort", onCallerAbort);
+    deadline.dispose();
+  }
+}
