@@ -3,7 +3,10 @@
  * process with a message naming the variable, before anything listens or connects.
  */
 import { databaseConfigFromEnv, type DatabaseConfig } from "./db/config.js";
+import { availableParallelism } from "node:os";
 import type { QueryLimits } from "./graphql/queryLimits.js";
+import type { AttemptLimitSettings } from "./usecases/users/attemptLimits.js";
+import type { ScryptCost } from "./usecases/users/password.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -29,6 +32,32 @@ export interface AppConfig {
   outboxPollIntervalMs: number;
   /** What one GraphQL document may cost, checked before it is validated or run. */
   queryLimits: QueryLimits;
+  /** scrypt's cost for new password hashes (older, cheaper ones are upgraded at sign-in). */
+  passwordHashCost: ScryptCost;
+  /** Password hashes computed at once (each is about 0.3 s of one core). */
+  passwordHashConcurrency: number;
+  /** Sign-in and sign-up rate limits. */
+  attemptLimits: AttemptLimitSettings;
+  /**
+   * Express's "trust proxy": which proxies' X-Forwarded-For to believe for the client's
+   * address (rate limits key on it). false: none, the socket's address is the client's.
+   */
+  trustProxy: boolean | number | string;
+}
+
+/** OWASP's minimum scrypt cost is N=2^17; production may not go lower. */
+export const MIN_PRODUCTION_PASSWORD_HASH_COST = 17;
+
+function trustProxyFrom(env: NodeJS.ProcessEnv, problems: string[]): boolean | number | string {
+  const text = env.TRUST_PROXY?.trim();
+  if (!text || text === "false") return false;
+  if (text === "true") return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/^[\w.:/, -]+$/.test(text)) return text;
+  problems.push(
+    `TRUST_PROXY must be true, false, a number of proxies, or addresses/subnets separated by commas, got "${text}"`,
+  );
+  return false;
 }
 
 export class ConfigError extends Error {
@@ -90,7 +119,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFields: integer(env, "QUERY_MAX_FIELDS", 200, [10, 10_000], problems),
       maxMutationFields: integer(env, "MUTATION_MAX_FIELDS", 5, [1, 100], problems),
     },
+    passwordHashCost: {
+      N: 2 ** integer(env, "PASSWORD_HASH_COST", 17, [10, 20], problems),
+      r: 8,
+      p: 1,
+    },
+    passwordHashConcurrency: integer(
+      env,
+      "PASSWORD_HASH_CONCURRENCY",
+      Math.max(1, availableParallelism() - 1),
+      [1, 64],
+      problems,
+    ),
+    attemptLimits: {
+      loginFailuresPerEmail: integer(env, "LOGIN_FAILURES_PER_EMAIL", 5, [1, 1_000], problems),
+      loginBlockSeconds: integer(env, "LOGIN_BLOCK_MINUTES", 15, [1, 24 * 60], problems) * 60,
+      loginAttemptsPerAddress: integer(
+        env,
+        "LOGIN_ATTEMPTS_PER_ADDRESS",
+        50,
+        [1, 1_000_000],
+        problems,
+      ),
+      registrationsPerAddress: integer(
+        env,
+        "REGISTRATIONS_PER_ADDRESS",
+        10,
+        [1, 1_000_000],
+        problems,
+      ),
+    },
+    trustProxy: trustProxyFrom(env, problems),
   };
+  if (
+    nodeEnv === "production" &&
+    config.passwordHashCost.N < 2 ** MIN_PRODUCTION_PASSWORD_HASH_COST
+  ) {
+    problems.push(
+      `PASSWORD_HASH_COST must be at least ${MIN_PRODUCTION_PASSWORD_HASH_COST} in production (OWASP's minimum for scrypt, N=2^17)`,
+    );
+  }
   let database: DatabaseConfig | undefined;
   try {
     database = databaseConfigFromEnv(env);

@@ -22,7 +22,7 @@ import type { AppConfig } from "./config.js";
 import type { Database, Prisma } from "./db/index.js";
 import { ErrorCode } from "./errors/errorCodes.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
-import { createErrorFormatter } from "./graphql/formatError.js";
+import { createErrorFormatter, httpStatusFromErrors } from "./graphql/formatError.js";
 import { createQueryLimiter, type QueryLimiter } from "./graphql/queryLimits.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
 import {
@@ -33,7 +33,8 @@ import {
   type OutboxDispatcher,
 } from "./outbox/index.js";
 import { createReadModel } from "./queries/readModel.js";
-import { allWorkflows } from "./workflows/index.js";
+import { createAccountServices } from "./usecases/users/accountServices.js";
+import { createWorkflows } from "./workflows/index.js";
 
 export interface ApiServerDependencies {
   config: Pick<
@@ -44,6 +45,10 @@ export interface ApiServerDependencies {
     | "shutdownGraceMs"
     | "outboxPollIntervalMs"
     | "queryLimits"
+    | "passwordHashCost"
+    | "passwordHashConcurrency"
+    | "attemptLimits"
+    | "trustProxy"
   >;
   database: Database;
   logger: Logger;
@@ -78,14 +83,21 @@ export async function createApiServer({
   const production = config.nodeEnv === "production";
   const app = express();
   const httpServer = createServer(app);
+  const reads = createReadModel(database.prisma);
+  const accounts = createAccountServices({ ...config, database: database.config });
+  const workflows = createWorkflows({
+    passwords: accounts.passwords,
+    limits: accounts.limits,
+    accounts: reads,
+    sessionTtlMs: config.sessionTtlMs,
+  });
   const broker = createBroker({
     // Not the bare Prisma client: this one cancels a statement in flight when a run's
     // deadline passes or its client goes away.
     client: database.transactions,
-    workflows: allWorkflows,
+    workflows: Object.values(workflows),
     logger: logger.child({ component: "broker" }),
   });
-  const reads = createReadModel(database.prisma);
   const outbox = createOutboxDispatcher({
     prisma: database.prisma,
     handlers: createOutboxHandlers({ mailer }),
@@ -107,6 +119,7 @@ export async function createApiServer({
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter({ logger, production }),
     plugins: [
+      httpStatusFromErrors(),
       ApolloServerPluginDrainHttpServer({
         httpServer,
         stopGracePeriodMillis: config.shutdownGraceMs,
@@ -119,6 +132,7 @@ export async function createApiServer({
   await apollo.start();
 
   app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
   app.use(
     pinoHttp({
       logger,
@@ -155,9 +169,10 @@ export async function createApiServer({
         createContext(
           {
             broker,
+            workflows,
             reads,
             logger: req.log,
-            sessionTtlMs: config.sessionTtlMs,
+            clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
             signal: abortedWhenClientLeaves(res),
           },
           req.headers.authorization,
@@ -190,6 +205,7 @@ export async function createApiServer({
         await apollo.stop(); // drains HTTP: no new connections, in-flight requests finish
         await broker.drain(); // workflows started by requests that were cut off still settle
         await outbox.stop(); // no new batch; the one in progress commits or rolls back
+        await accounts.close();
         await database.close();
       })();
       return shutdownPromise;

@@ -1,6 +1,5 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { User } from "../db/index.js";
-import { loginWorkflow, logoutWorkflow, registerUserWorkflow } from "../workflows/index.js";
 import type { GraphQLContext } from "./context.js";
 import { LoginInput } from "./login.input.js";
 import { LoginPayload, LogoutPayload, RegisterUserPayload } from "./payloads.type.js";
@@ -14,11 +13,11 @@ export class AccountResolver {
   })
   async registerUser(
     @Arg("input", () => RegisterUserInput) input: RegisterUserInput,
-    @Ctx() { broker, sessionTtlMs, signal }: GraphQLContext,
+    @Ctx() { broker, workflows, clientAddress, signal }: GraphQLContext,
   ): Promise<RegisterUserPayload> {
     const run = await broker.run(
-      registerUserWorkflow,
-      { email: input.email, password: input.password, sessionTtlMs },
+      workflows.registerUser,
+      { email: input.email, password: input.password, clientAddress },
       { signal },
     );
     return run.output;
@@ -27,11 +26,11 @@ export class AccountResolver {
   @Mutation(() => LoginPayload, { description: "Opens a session (workflow login)." })
   async login(
     @Arg("input", () => LoginInput) input: LoginInput,
-    @Ctx() { broker, sessionTtlMs, signal }: GraphQLContext,
+    @Ctx() { broker, workflows, clientAddress, signal }: GraphQLContext,
   ): Promise<LoginPayload> {
     const run = await broker.run(
-      loginWorkflow,
-      { email: input.email, password: input.password, sessionTtlMs },
+      workflows.login,
+      { email: input.email, password: input.password, clientAddress },
       { signal },
     );
     return run.output;
@@ -40,8 +39,10 @@ export class AccountResolver {
   @Mutation(() => LogoutPayload, {
     description: "Ends the caller's session (workflow logout): the token stops working at once.",
   })
-  async logout(@Ctx() { broker, requireSession, signal }: GraphQLContext): Promise<LogoutPayload> {
-    const run = await broker.run(logoutWorkflow, await requireSession(), { signal });
+  async logout(
+    @Ctx() { broker, workflows, requireSession, signal }: GraphQLContext,
+  ): Promise<LogoutPayload> {
+    const run = await broker.run(workflows.logout, await requireSession(), { signal });
     return run.output;
   }
 

@@ -5,7 +5,6 @@ import {
   ACTIVITIES_PAGE_MAX,
   type ActivityPage,
 } from "../queries/readModel.js";
-import { createActivityWorkflow } from "../workflows/index.js";
 import { ActivityConnectionType, ActivityType } from "./activity.type.js";
 import type { GraphQLContext } from "./context.js";
 import { CreateActivityInput } from "./createActivity.input.js";
@@ -18,11 +17,11 @@ export class ActivityResolver {
   })
   async createActivity(
     @Arg("input", () => CreateActivityInput) input: CreateActivityInput,
-    @Ctx() { broker, requireViewerId, signal }: GraphQLContext,
+    @Ctx() { broker, workflows, requireViewerId, signal }: GraphQLContext,
   ): Promise<CreateActivityPayload> {
     const userId = await requireViewerId();
     const run = await broker.run(
-      createActivityWorkflow,
+      workflows.createActivity,
       {
         userId,
         type: input.type.trim(),

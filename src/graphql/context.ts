@@ -3,13 +3,17 @@ import type { Broker } from "../broker/index.js";
 import type { Prisma } from "../db/index.js";
 import { UnauthenticatedError } from "../errors/appError.js";
 import type { ReadModel } from "../queries/readModel.js";
+import type { Workflows } from "../workflows/index.js";
 
 /** Per-request context: who is calling, and the services resolvers may use. */
 export interface GraphQLContext {
   broker: Broker<Prisma.TransactionClient>;
+  /** The workflows the broker runs, by name. */
+  workflows: Workflows;
   reads: ReadModel;
   logger: Logger;
-  sessionTtlMs: number;
+  /** The client's address (Express's req.ip: the socket's, or X-Forwarded-For's behind TRUST_PROXY). */
+  clientAddress: string;
   /**
    * Aborts when the client goes away before its answer is written. Resolvers pass it to
    * `broker.run`: a workflow that has not committed then stops and rolls back, and the

@@ -3,6 +3,7 @@
  * from ErrorCode; anything unexpected is logged and masked as INTERNAL_SERVER_ERROR,
  * and in production no stack trace or internal message reaches the client.
  */
+import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { ValidationError } from "class-validator";
 import type { GraphQLFormattedError } from "graphql";
@@ -17,6 +18,7 @@ import {
   WorkflowTimeoutError,
 } from "../broker/index.js";
 import { AppError } from "../errors/appError.js";
+import { RateLimitedError } from "../usecases/users/attemptLimits.js";
 import { ERROR_CODES, ErrorCode } from "../errors/errorCodes.js";
 
 interface ClientError {
@@ -161,5 +163,35 @@ export function createErrorFormatter(options: { logger: Logger; production: bool
       ...(formatted.path && { path: formatted.path }),
       extensions: { ...extensions, code, ...(stacktrace !== undefined && { stacktrace }) },
     };
+  };
+}
+
+/** The app's own error behind a GraphQL error, if any: unwrapped from the resolver and from its workflow step. */
+function appErrorOf(error: unknown): AppError | undefined {
+  const original = unwrapResolverError(error);
+  const cause = original instanceof WorkflowStepError ? original.cause : original;
+  return cause instanceof AppError ? cause : undefined;
+}
+
+/**
+ * Gives the HTTP response the status its errors call for, where GraphQL over HTTP has
+ * one to give: 429 Too Many Requests with `Retry-After` for RATE_LIMITED.
+ */
+export function httpStatusFromErrors(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, response }) {
+          for (const error of errors) {
+            const appError = appErrorOf(error);
+            if (appError instanceof RateLimitedError) {
+              response.http.status = 429;
+              response.http.headers.set("retry-after", String(appError.retryAfterSeconds));
+              return;
+            }
+          }
+        },
+      };
+    },
   };
 }

@@ -6,18 +6,13 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import type { WorkflowResult } from "../broker/index.js";
 import type { Activity } from "../db/index.js";
-import type {
-  createActivityWorkflow,
-  loginWorkflow,
-  logoutWorkflow,
-  registerUserWorkflow,
-} from "../workflows/index.js";
+import type { Workflows } from "../workflows/index.js";
 import { ActivityType } from "./activity.type.js";
 
-type RegisterUserResult = WorkflowResult<typeof registerUserWorkflow>;
-type LoginResult = WorkflowResult<typeof loginWorkflow>;
-type LogoutResult = WorkflowResult<typeof logoutWorkflow>;
-type CreateActivityResult = WorkflowResult<typeof createActivityWorkflow>;
+type RegisterUserResult = WorkflowResult<Workflows["registerUser"]>;
+type LoginResult = WorkflowResult<Workflows["login"]>;
+type LogoutResult = WorkflowResult<Workflows["logout"]>;
+type CreateActivityResult = WorkflowResult<Workflows["createActivity"]>;
 
 @ObjectType("RegisterUserPayload")
 export class RegisterUserPayload implements Pick<

@@ -55,6 +55,15 @@ export function createReadModel(prisma: PrismaClient) {
       return session.userId;
     },
 
+    /** The account with this (normalized) e-mail and its password hash; for checking a password. */
+    async credentialsFor(email: string): Promise<{ userId: string; passwordHash: string } | null> {
+      const user = await prisma.user.findUnique({
+        where: { email },
+        select: { id: true, passwordHash: true },
+      });
+      return user && { userId: user.id, passwordHash: user.passwordHash };
+    },
+
     user(id: string): Promise<User | null> {
       return prisma.user.findUnique({ where: { id } });
     },

@@ -1,19 +1,34 @@
 import { defineWorkflow } from "../broker/index.js";
-import { createSession } from "../usecases/sessions/createSession.js";
-import { verifyCredentials } from "../usecases/users/verifyCredentials.js";
+import { createCreateSession } from "../usecases/sessions/createSession.js";
+import type { AttemptLimits } from "../usecases/users/attemptLimits.js";
+import {
+  createCheckCredentials,
+  type CredentialsLookup,
+} from "../usecases/users/checkCredentials.js";
+import type { PasswordHasher } from "../usecases/users/password.js";
+import { upgradePasswordHash } from "../usecases/users/upgradePasswordHash.js";
 
 export interface LoginWorkflowInput {
   email: string;
   password: string;
-  sessionTtlMs: number;
+  /** The client's address, for the sign-in rate limit. */
+  clientAddress: string;
 }
 
 /**
- * login: VerifyCredentials -> CreateSession. A session is opened only for the right
- * password; a wrong one writes nothing.
+ * login: CheckCredentials (before the transaction: rate limits, then the password) ->
+ * UpgradePasswordHash -> CreateSession. A session is opened only for the right password;
+ * a wrong one writes nothing and holds no connection while scrypt runs.
  */
-export const loginWorkflow = defineWorkflow<LoginWorkflowInput>()(
-  "login",
-  [verifyCredentials, createSession],
-  { isolationLevel: "ReadCommitted", timeout: 10_000 },
-);
+export function createLoginWorkflow(deps: {
+  passwords: PasswordHasher;
+  limits: AttemptLimits;
+  accounts: CredentialsLookup;
+  sessionTtlMs: number;
+}) {
+  return defineWorkflow<LoginWorkflowInput>()(
+    "login",
+    [createCheckCredentials(deps), upgradePasswordHash, createCreateSession(deps)],
+    { isolationLevel: "ReadCommitted", timeout: 10_000 },
+  );
+}

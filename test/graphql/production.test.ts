@@ -4,7 +4,9 @@ import { startTestServer, useTestServer } from "../helpers/httpServer.js";
 import { withAdminClient } from "../helpers/testDatabases.js";
 
 describe("in production (NODE_ENV=production)", () => {
-  const api = useTestServer({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" } });
+  const api = useTestServer({
+    env: { NODE_ENV: "production", LOG_LEVEL: "silent", PASSWORD_HASH_COST: "17" },
+  });
 
   it("refuses introspection", async () => {
     const response = await graphql(
@@ -53,7 +55,9 @@ describe("in production (NODE_ENV=production)", () => {
   });
 
   it("masks an unexpected failure as INTERNAL_SERVER_ERROR with no internal message", async () => {
-    const broken = await startTestServer({ env: { NODE_ENV: "production", LOG_LEVEL: "silent" } });
+    const broken = await startTestServer({
+      env: { NODE_ENV: "production", LOG_LEVEL: "silent", PASSWORD_HASH_COST: "17" },
+    });
     try {
       const databaseName = new URL(broken.database.location).pathname.slice(1);
       await withAdminClient((client) =>

@@ -149,12 +149,19 @@ describe("queries", () => {
     expect(response.data!.workflows).toEqual([
       {
         name: "registerUser",
-        steps: ["CreateUser", "InitUserStats", "QueueWelcomeEmail", "CreateSession"],
+        steps: [
+          "LimitRegistrations",
+          "HashPassword",
+          "CreateUser",
+          "InitUserStats",
+          "QueueWelcomeEmail",
+          "CreateSession",
+        ],
         options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 10_000 }),
       },
       {
         name: "login",
-        steps: ["VerifyCredentials", "CreateSession"],
+        steps: ["CheckCredentials", "UpgradePasswordHash", "CreateSession"],
         options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 10_000 }),
       },
       {

@@ -1,6 +1,7 @@
 /** A minimal GraphQL-over-HTTP client for tests: real fetch, real status codes. */
 export interface GraphQLResponse<TData = Record<string, unknown>> {
   status: number;
+  headers: Headers;
   data?: TData | null;
   errors?: {
     message: string;
@@ -31,8 +32,8 @@ export async function graphql<TData = Record<string, unknown>>(
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as Omit<GraphQLResponse<TData>, "status">;
-  return { status: response.status, ...body };
+  const body = (await response.json()) as Omit<GraphQLResponse<TData>, "status" | "headers">;
+  return { status: response.status, headers: response.headers, ...body };
 }
 
 /** The first error's code, or undefined when the request succeeded. */

@@ -107,13 +107,14 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
 
     /**
      * Waits (ten times the usual time at most) until the blocked statement is no longer
-     * running: on PostgreSQL the cancel request takes effect; on the embedded database the
-     * restarted thread answers (a statement still running would keep it busy for 30 s).
+     * running: on PostgreSQL the cancel request takes effect (ms); on the embedded database
+     * the restarted thread answers (about 1 s; a statement still running would keep it
+     * busy for 30 s).
      */
     async function statementGone(): Promise<void> {
       if (kind === "postgres")
         await waitUntil(async () => (await sleepingStatements()) === 0, 5_000);
-      else await withTimeout(database.ping(), 5_000);
+      else await withTimeout(database.ping(), 10_000);
     }
 
     it("rejects at the deadline a run blocked in a SQL statement, cancels the statement and writes nothing", async () => {

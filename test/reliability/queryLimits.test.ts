@@ -141,7 +141,12 @@ describe("query limits (defaults)", () => {
 describe("query limits in production", () => {
   const api = useTestServer({
     kind: "postgres",
-    env: { NODE_ENV: "production", LOG_LEVEL: "silent", QUERY_MAX_DEPTH: "3" },
+    env: {
+      NODE_ENV: "production",
+      LOG_LEVEL: "silent",
+      PASSWORD_HASH_COST: "17",
+      QUERY_MAX_DEPTH: "3",
+    },
   });
 
   it("gives no field-name suggestions, which would reveal the schema", async () => {

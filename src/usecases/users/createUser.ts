@@ -3,7 +3,6 @@ import { AppError } from "../../errors/appError.js";
 import { Prisma } from "../../db/index.js";
 import type { Step } from "../step.js";
 import { normalizeEmail } from "./normalizeEmail.js";
-import { hashPassword } from "./password.js";
 
 export class EmailTakenError extends AppError {
   override readonly name = "EmailTakenError";
@@ -13,18 +12,17 @@ export class EmailTakenError extends AppError {
   }
 }
 
-/** Creates the user with a normalized, unique e-mail and a scrypt password hash. */
+/** Creates the user with a normalized, unique e-mail and the password hash made before the transaction. */
 export const createUser = defineUseCase({
   name: "CreateUser",
-  async run(input: { email: string; password: string }, { tx }: Step) {
+  async run(input: { email: string; passwordHash: string }, { tx }: Step) {
     const email = normalizeEmail(input.email);
     if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
       throw new EmailTakenError();
     }
-    const passwordHash = await hashPassword(input.password);
     try {
       const user = await tx.user.create({
-        data: { email, passwordHash },
+        data: { email, passwordHash: input.passwordHash },
         select: { id: true, email: true },
       });
       return { userId: user.id, email: user.email };

@@ -1,0 +1,61 @@
+import { defineUseCase, type BeforeTransactionContext } from "../../broker/index.js";
+import { AppError } from "../../errors/appError.js";
+import type { AttemptLimits } from "./attemptLimits.js";
+import { normalizeEmail } from "./normalizeEmail.js";
+import { PasswordCheckBusyError, type PasswordHasher } from "./password.js";
+
+/** Unknown e-mail and wrong password are the same error, so logins cannot probe for accounts. */
+export class InvalidCredentialsError extends AppError {
+  override readonly name = "InvalidCredentialsError";
+  readonly code = "INVALID_CREDENTIALS";
+  constructor() {
+    super("The e-mail or password is incorrect.");
+  }
+}
+
+export interface CredentialsLookup {
+  /** The account with this (normalized) e-mail, or null. Read outside any transaction. */
+  credentialsFor(email: string): Promise<{ userId: string; passwordHash: string } | null>;
+}
+
+/**
+ * Checks the password before the transaction opens: the rate limits first (RATE_LIMITED),
+ * then the stored hash, in constant time whether or not the e-mail exists. A wrong
+ * password counts against the e-mail; a right one clears its count, and yields a new hash
+ * when the stored one was made with a lower cost than today's (UpgradePasswordHash
+ * stores it).
+ */
+export function createCheckCredentials(deps: {
+  passwords: PasswordHasher;
+  limits: AttemptLimits;
+  accounts: CredentialsLookup;
+}) {
+  return defineUseCase({
+    name: "CheckCredentials",
+    beforeTransaction: true,
+    async run(
+      input: { email: string; password: string; clientAddress: string },
+      { signal }: BeforeTransactionContext,
+    ) {
+      const email = normalizeEmail(input.email);
+      await deps.limits.beforeLogin(email, input.clientAddress);
+      // Refused now rather than after a read, when the check would be refused anyway.
+      if (deps.passwords.saturated) throw new PasswordCheckBusyError();
+      const account = await deps.accounts.credentialsFor(email);
+      const check = await deps.passwords.verify(
+        input.password,
+        account?.passwordHash ?? null,
+        signal,
+      );
+      if (!account || !check.matches) {
+        await deps.limits.loginFailed(email);
+        throw new InvalidCredentialsError();
+      }
+      await deps.limits.loginSucceeded(email);
+      const upgradedPasswordHash = check.needsRehash
+        ? await deps.passwords.hash(input.password, signal)
+        : null;
+      return { userId: account.userId, upgradedPasswordHash };
+    },
+  });
+}
