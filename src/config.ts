@@ -28,6 +28,13 @@ export interface AppConfig {
   sessionTtlMs: number;
   /** How long shutdown waits for in-flight requests and workflows. */
   shutdownGraceMs: number;
+  /**
+   * After SIGTERM, how long new requests are still served (with /readyz already 503) before
+   * the listener closes: time for a load balancer to stop routing here.
+   */
+  shutdownDelayMs: number;
+  /** Node's HTTP server timeouts: headers, whole request (a slow body), idle keep-alive. */
+  httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   /** Milliseconds between outbox batches; 0 disables polling (batches run only when called). */
   outboxPollIntervalMs: number;
   /** What one GraphQL document may cost, checked before it is validated or run. */
@@ -110,6 +117,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: integer(env, "BODY_LIMIT_BYTES", 100_000, [1_000, 10_000_000], problems),
     sessionTtlMs: integer(env, "SESSION_TTL_HOURS", 24 * 30, [1, 24 * 365], problems) * 3_600_000,
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 10_000, [0, 600_000], problems),
+    shutdownDelayMs: integer(
+      env,
+      "SHUTDOWN_DELAY_MS",
+      nodeEnv === "production" ? 5_000 : 0,
+      [0, 600_000],
+      problems,
+    ),
+    httpTimeouts: {
+      headersMs: integer(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, [100, 600_000], problems),
+      requestMs: integer(env, "HTTP_REQUEST_TIMEOUT_MS", 30_000, [100, 3_600_000], problems),
+      keepAliveMs: integer(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", 5_000, [100, 600_000], problems),
+    },
     outboxPollIntervalMs: integer(env, "OUTBOX_POLL_INTERVAL_MS", 1_000, [0, 3_600_000], problems),
     queryLimits: {
       maxTokens: integer(env, "QUERY_MAX_TOKENS", 1_000, [50, 100_000], problems),
@@ -151,6 +170,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     trustProxy: trustProxyFrom(env, problems),
   };
+  if (config.httpTimeouts.headersMs > config.httpTimeouts.requestMs) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${config.httpTimeouts.headersMs}) must not be longer than HTTP_REQUEST_TIMEOUT_MS (${config.httpTimeouts.requestMs})`,
+    );
+  }
   if (
     nodeEnv === "production" &&
     config.passwordHashCost.N < 2 ** MIN_PRODUCTION_PASSWORD_HASH_COST

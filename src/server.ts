@@ -3,9 +3,9 @@
  * HTTP -> Apollo -> resolver -> workflow -> broker -> use cases -> Prisma transaction.
  */
 import { createServer, type Server } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -25,6 +25,7 @@ import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { createErrorFormatter, httpStatusFromErrors } from "./graphql/formatError.js";
 import { createQueryLimiter, type QueryLimiter } from "./graphql/queryLimits.js";
 import { buildGraphQLSchema } from "./graphql/schema.js";
+import { gracefulShutdown } from "./http/gracefulShutdown.js";
 import {
   createLoggingMailer,
   createOutboxDispatcher,
@@ -43,6 +44,8 @@ export interface ApiServerDependencies {
     | "bodyLimitBytes"
     | "sessionTtlMs"
     | "shutdownGraceMs"
+    | "shutdownDelayMs"
+    | "httpTimeouts"
     | "outboxPollIntervalMs"
     | "queryLimits"
     | "passwordHashCost"
@@ -65,9 +68,10 @@ export interface ApiServer {
   /** Starts listening and polling the outbox; resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host?: string): Promise<AddressInfo>;
   /**
-   * Graceful shutdown: stops accepting connections, lets in-flight requests and workflows
-   * finish (up to `shutdownGraceMs`), stops the outbox and waits for its batch in progress,
-   * then disconnects the database. Safe to call twice.
+   * Graceful shutdown: /readyz turns 503 and new requests are still served for
+   * `shutdownDelayMs`; then the listener closes, every request in progress is answered
+   * (up to `shutdownGraceMs`) and idle connections close; workflows settle, the outbox's
+   * batch in progress commits, and the database is disconnected. Safe to call twice.
    */
   shutdown(): Promise<void>;
 }
@@ -82,7 +86,18 @@ export async function createApiServer({
 }: ApiServerDependencies): Promise<ApiServer> {
   const production = config.nodeEnv === "production";
   const app = express();
-  const httpServer = createServer(app);
+  const httpServer = createServer(
+    {
+      headersTimeout: config.httpTimeouts.headersMs,
+      requestTimeout: config.httpTimeouts.requestMs,
+      keepAliveTimeout: config.httpTimeouts.keepAliveMs,
+      // How often Node looks for requests past those timeouts (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1_000, config.httpTimeouts.headersMs),
+    },
+    app,
+  );
+  httpServer.keepAliveTimeout = config.httpTimeouts.keepAliveMs;
+  const http = gracefulShutdown(httpServer);
   const reads = createReadModel(database.prisma);
   const accounts = createAccountServices({ ...config, database: database.config });
   const workflows = createWorkflows({
@@ -104,7 +119,6 @@ export async function createApiServer({
     logger,
     pollIntervalMs: config.outboxPollIntervalMs,
   });
-  let shuttingDown = false;
 
   const schema = await buildGraphQLSchema();
   const checkQueryLimits = createQueryLimiter(schema, config.queryLimits);
@@ -120,10 +134,6 @@ export async function createApiServer({
     formatError: createErrorFormatter({ logger, production }),
     plugins: [
       httpStatusFromErrors(),
-      ApolloServerPluginDrainHttpServer({
-        httpServer,
-        stopGracePeriodMillis: config.shutdownGraceMs,
-      }),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -132,6 +142,7 @@ export async function createApiServer({
   await apollo.start();
 
   app.disable("x-powered-by");
+  app.use(http.refuseOnClosingSockets);
   app.set("trust proxy", config.trustProxy);
   app.use(
     pinoHttp({
@@ -147,7 +158,7 @@ export async function createApiServer({
 
   /** Readiness: the database answers (and we are not shutting down). */
   app.get("/readyz", async (_req, res) => {
-    if (shuttingDown) {
+    if (http.draining) {
       res.status(503).json({ status: "unavailable", reason: "shutting down" });
       return;
     }
@@ -201,9 +212,21 @@ export async function createApiServer({
     },
     shutdown() {
       shutdownPromise ??= (async () => {
-        shuttingDown = true;
-        await apollo.stop(); // drains HTTP: no new connections, in-flight requests finish
-        await broker.drain(); // workflows started by requests that were cut off still settle
+        // 1. /readyz answers 503 and responses ask clients to reconnect, while new requests
+        //    are still served for a moment, so that a load balancer can stop routing here.
+        http.beginDraining();
+        logger.info({ delayMs: config.shutdownDelayMs }, "draining: /readyz is 503");
+        await sleep(config.shutdownDelayMs);
+        // 2. No new connections; every request in progress is answered before its socket closes.
+        const { cutOff } = await http.stop(config.shutdownGraceMs);
+        if (cutOff > 0) {
+          logger.warn(
+            { cutOff, graceMs: config.shutdownGraceMs },
+            "requests cut off after the grace period",
+          );
+        }
+        await apollo.stop();
+        await broker.drain(); // workflows of requests that were cut off still settle
         await outbox.stop(); // no new batch; the one in progress commits or rolls back
         await accounts.close();
         await database.close();
