@@ -19,7 +19,7 @@ import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { createBroker, type Broker } from "./broker/index.js";
 import type { AppConfig } from "./config.js";
-import type { Database, Prisma } from "./db/index.js";
+import { createOutageMonitor, type Database, type OutageMonitor, type Prisma } from "./db/index.js";
 import { ErrorCode } from "./errors/errorCodes.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { createErrorFormatter, httpStatusFromErrors } from "./graphql/formatError.js";
@@ -63,6 +63,8 @@ export interface ApiServer {
   readonly app: Express;
   readonly httpServer: Server;
   readonly broker: Broker<Prisma.TransactionClient>;
+  /** Counts the failures that mean the database is down (one log line per outage). */
+  readonly outage: OutageMonitor;
   /** Sends outbox messages after commit; polls once listening (unless its interval is 0). */
   readonly outbox: OutboxDispatcher;
   /** Starts listening and polling the outbox; resolves with the bound address (port 0 picks a free port). */
@@ -99,6 +101,10 @@ export async function createApiServer({
   httpServer.keepAliveTimeout = config.httpTimeouts.keepAliveMs;
   const http = gracefulShutdown(httpServer);
   const reads = createReadModel(database.prisma);
+  const outage = createOutageMonitor({
+    ping: () => database.ping(),
+    logger: logger.child({ component: "database" }),
+  });
   const accounts = createAccountServices({ ...config, database: database.config });
   const workflows = createWorkflows({
     passwords: accounts.passwords,
@@ -118,6 +124,7 @@ export async function createApiServer({
     handlers: createOutboxHandlers({ mailer }),
     logger,
     pollIntervalMs: config.outboxPollIntervalMs,
+    isOutage: (error) => outage.observe(error),
   });
 
   const schema = await buildGraphQLSchema();
@@ -131,7 +138,7 @@ export async function createApiServer({
     // re-kill the process before the broker drained and the database closed.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
-    formatError: createErrorFormatter({ logger, production }),
+    formatError: createErrorFormatter({ logger, production, outage }),
     plugins: [
       httpStatusFromErrors(),
       production
@@ -166,7 +173,7 @@ export async function createApiServer({
       await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
       res.json({ status: "ready" });
     } catch (error) {
-      logger.warn({ err: error }, "readiness check failed");
+      if (!outage.observe(error)) logger.warn({ err: error }, "readiness check failed");
       res.status(503).json({ status: "unavailable", reason: "database unreachable" });
     }
   });
@@ -199,6 +206,7 @@ export async function createApiServer({
     httpServer,
     broker,
     outbox,
+    outage,
     async listen(port, host) {
       const address = await new Promise<AddressInfo>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -229,6 +237,7 @@ export async function createApiServer({
         await broker.drain(); // workflows of requests that were cut off still settle
         await outbox.stop(); // no new batch; the one in progress commits or rolls back
         await accounts.close();
+        outage.stop();
         await database.close();
       })();
       return shutdownPromise;

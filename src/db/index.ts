@@ -9,6 +9,7 @@ export {
   type TransactionStarter,
 } from "./database.js";
 export { DataDirLockedError } from "./embedded/dataDirLock.js";
+export { createOutageMonitor, isDatabaseUnreachable, type OutageMonitor } from "./outage.js";
 // The generated client's namespace (errors, Decimal, input types) and model types.
 export {
   Prisma,

@@ -17,6 +17,8 @@ export const ErrorCode = {
   WORKFLOW_TIMEOUT: "WORKFLOW_TIMEOUT",
   /** The database was too busy (no connection in time, or conflicts persisted). Safe to retry. */
   SERVICE_BUSY: "SERVICE_BUSY",
+  /** The database cannot be reached right now (or the server is shutting down); nothing was written. Safe to retry. HTTP 503. */
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   /** Too many attempts (sign-in, sign-up); `extensions.retryAfterSeconds` says when to retry. HTTP 429. */
   RATE_LIMITED: "RATE_LIMITED",
   /** The client went away before its workflow committed; it was rolled back. Nothing was written. */

@@ -17,6 +17,7 @@ import {
   WorkflowStepError,
   WorkflowTimeoutError,
 } from "../broker/index.js";
+import { isDatabaseUnreachable, type OutageMonitor } from "../db/index.js";
 import { AppError } from "../errors/appError.js";
 import { RateLimitedError } from "../usecases/users/attemptLimits.js";
 import { ERROR_CODES, ErrorCode } from "../errors/errorCodes.js";
@@ -118,10 +119,21 @@ export function fieldOfCoercionError(message: string): string | undefined {
   return /^Variable "\$([^"]+)"/.exec(message)?.[1];
 }
 
-export function createErrorFormatter(options: { logger: Logger; production: boolean }) {
-  const { logger, production } = options;
+export function createErrorFormatter(options: {
+  logger: Logger;
+  production: boolean;
+  /** Counts (and logs once per outage) the failures that mean the database is down. */
+  outage?: OutageMonitor;
+}) {
+  const { logger, production, outage } = options;
 
   function classify(formatted: GraphQLFormattedError, original: unknown): ClientError {
+    if (outage?.observe(original)) {
+      return {
+        code: ErrorCode.SERVICE_UNAVAILABLE,
+        message: "The database cannot be reached right now; nothing was saved. Please retry.",
+      };
+    }
     if (original instanceof ArgumentValidationError) return fromValidation(original);
     if (original instanceof AppError) {
       return { code: original.code, message: original.message, extensions: original.extensions };
@@ -175,7 +187,8 @@ function appErrorOf(error: unknown): AppError | undefined {
 
 /**
  * Gives the HTTP response the status its errors call for, where GraphQL over HTTP has
- * one to give: 429 Too Many Requests with `Retry-After` for RATE_LIMITED.
+ * one to give: 429 Too Many Requests with `Retry-After` for RATE_LIMITED, 503 Service
+ * Unavailable with `Retry-After: 1` while the database cannot be reached.
  */
 export function httpStatusFromErrors(): ApolloServerPlugin {
   return {
@@ -183,6 +196,11 @@ export function httpStatusFromErrors(): ApolloServerPlugin {
       return {
         async didEncounterErrors({ errors, response }) {
           for (const error of errors) {
+            if (isDatabaseUnreachable(unwrapResolverError(error))) {
+              response.http.status = 503;
+              response.http.headers.set("retry-after", "1");
+              return;
+            }
             const appError = appErrorOf(error);
             if (appError instanceof RateLimitedError) {
               response.http.status = 429;

@@ -17,6 +17,11 @@ export interface OutboxDispatcherOptions extends Partial<DispatcherTuning> {
   logger: Logger;
   /** The retry delays' jitter: returns a number in [0, 1). Math.random unless a test seeds it. */
   random?: () => number;
+  /**
+   * Looks at a failed batch: true when the failure means the database is down and has been
+   * reported elsewhere (an outage monitor), so the poll does not log it again every second.
+   */
+  isOutage?: (error: unknown) => boolean;
 }
 
 /** What one batch did: messages marked dispatched, and messages whose handler failed. */
@@ -136,7 +141,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
         () => undefined,
         (error: unknown) => {
           if (!(error instanceof DispatcherStoppedError)) {
-            logger.error({ err: error }, "outbox batch failed; retrying on the next poll");
+            // An outage is logged once by whoever watches for outages, not on every poll.
+            if (!options.isOutage?.(error)) {
+              logger.error({ err: error }, "outbox batch failed; retrying on the next poll");
+            }
           }
         },
       ),
