@@ -2,62 +2,18 @@
  * The server as `npm start` runs it: `node dist/main.js` in its own process (globalSetup
  * has built dist/), on an in-memory embedded database.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../helpers/buildProject.js";
 import { graphql, REGISTER_USER } from "../helpers/graphqlClient.js";
-
-interface ServerProcess {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, [join(projectRoot, "dist/main.js")], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH,
-      PGLITE_DATA_DIR: "memory://",
-      PORT: "0",
-      LOG_LEVEL: "info",
-      ...env,
-    },
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitForOutput(
-  server: ServerProcess,
-  pattern: RegExp,
-  timeoutMs = 30_000,
-): Promise<RegExpExecArray> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = pattern.exec(server.output());
-    if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`the server never logged ${pattern}:\n${server.output()}`);
-}
-
-async function waitForPort(server: ServerProcess): Promise<number> {
-  return Number((await waitForOutput(server, /"port":(\d+)/))[1]);
-}
+import { startServerProcess as startServer, waitForOutput } from "../helpers/serverProcess.js";
 
 describe("the server process", () => {
   it("applies migrations on the embedded database, serves, and on SIGTERM finishes an in-flight request and exits 0", async () => {
     const server = startServer({ LOG_LEVEL: "debug" });
     try {
-      const port = await waitForPort(server);
+      const port = await server.ready();
       // A new in-memory database: every migration in prisma/migrations is applied, in order.
       const migrationNames = (
         await readdir(join(projectRoot, "prisma/migrations"), { withFileTypes: true })
