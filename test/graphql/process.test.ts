@@ -7,7 +7,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../helpers/buildProject.js";
 import { graphql, REGISTER_USER } from "../helpers/graphqlClient.js";
-import { startServerProcess as startServer, waitForOutput } from "../helpers/serverProcess.js";
+import {
+  startServerProcess as startServer,
+  waitForOutput,
+  type ServerProcess,
+} from "../helpers/serverProcess.js";
 
 describe("the server process", () => {
   it("applies migrations on the embedded database, serves, and on SIGTERM finishes an in-flight request and exits 0", async () => {
