@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { User } from "../db/index.js";
+import { canonicalEmail } from "../usecases/users/email.js";
 import type { GraphQLContext } from "./context.js";
 import { LoginInput } from "./login.input.js";
 import { LoginPayload, LogoutPayload, RegisterUserPayload } from "./payloads.type.js";
@@ -17,7 +18,8 @@ export class AccountResolver {
   ): Promise<RegisterUserPayload> {
     const run = await broker.run(
       workflows.registerUser,
-      { email: input.email, password: input.password, clientAddress },
+      // Validated, so it has a canonical form: the one stored.
+      { email: canonicalEmail(input.email)!, password: input.password, clientAddress },
       { signal },
     );
     return run.output;
@@ -30,7 +32,12 @@ export class AccountResolver {
   ): Promise<LoginPayload> {
     const run = await broker.run(
       workflows.login,
-      { email: input.email, password: input.password, clientAddress },
+      {
+        // A string that is no address matches no account: INVALID_CREDENTIALS, as for any.
+        email: canonicalEmail(input.email) ?? input.email.trim(),
+        password: input.password,
+        clientAddress,
+      },
       { signal },
     );
     return run.output;

@@ -1,40 +1,62 @@
-import { IsOptional, Max, Min } from "class-validator";
+import { IsOptional } from "class-validator";
 import { Field, Float, InputType, Int } from "type-graphql";
-import { DESCRIPTION_MAX_LENGTH, MaxText, NotBlank, TEXT_MAX_LENGTH } from "./validation.js";
+import {
+  AtLeast,
+  AtMost,
+  CleanText,
+  DateBetween,
+  DESCRIPTION_MAX_LENGTH,
+  MaxText,
+  NotBlank,
+  TEXT_MAX_LENGTH,
+} from "./validation.js";
 
 export const DURATION_MAX_MINUTES = 7 * 24 * 60;
 export const DISTANCE_MAX_KM = 100_000;
+/** Activity dates: from 1900 to tomorrow (a day's slack for time zones ahead of the server's). */
+export const EARLIEST_ACTIVITY_DATE = new Date("1900-01-01T00:00:00Z");
+const latestActivityDate = () => new Date(Date.now() + 24 * 60 * 60 * 1000);
 
 @InputType("CreateActivityInput")
 export class CreateActivityInput {
   @Field(() => String, { description: `run, ride, swim, ... (1-${TEXT_MAX_LENGTH} characters)` })
   @NotBlank()
+  @CleanText()
   @MaxText()
   type!: string;
 
   @Field(() => String, { description: `1-${TEXT_MAX_LENGTH} characters` })
   @NotBlank()
+  @CleanText()
   @MaxText()
   title!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: `Up to ${DESCRIPTION_MAX_LENGTH} characters; line breaks allowed.`,
+  })
   @IsOptional()
+  @CleanText({ multiline: true })
   @MaxText(DESCRIPTION_MAX_LENGTH)
   description?: string | null;
 
   @Field(() => Int, { nullable: true, description: `0-${DURATION_MAX_MINUTES}` })
   @IsOptional()
-  @Min(0, { message: "durationMinutes must not be negative" })
-  @Max(DURATION_MAX_MINUTES, { message: `durationMinutes must be at most ${DURATION_MAX_MINUTES}` })
+  @AtLeast(0)
+  @AtMost(DURATION_MAX_MINUTES, " minutes (a week)")
   durationMinutes?: number | null;
 
   @Field(() => Float, { nullable: true, description: `0-${DISTANCE_MAX_KM}` })
   @IsOptional()
-  @Min(0, { message: "distanceKm must not be negative" })
-  @Max(DISTANCE_MAX_KM, { message: `distanceKm must be at most ${DISTANCE_MAX_KM}` })
+  @AtLeast(0)
+  @AtMost(DISTANCE_MAX_KM, " km")
   distanceKm?: number | null;
 
-  @Field(() => Date, { nullable: true, description: "When it took place; defaults to now." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it took place, from 1900 to tomorrow; defaults to now.",
+  })
   @IsOptional()
+  @DateBetween(EARLIEST_ACTIVITY_DATE, latestActivityDate, "between 1900 and tomorrow")
   activityDate?: Date | null;
 }

@@ -21,6 +21,7 @@ import { isDatabaseUnreachable, type OutageMonitor } from "../db/index.js";
 import { AppError } from "../errors/appError.js";
 import { RateLimitedError } from "../usecases/users/attemptLimits.js";
 import { ERROR_CODES, ErrorCode } from "../errors/errorCodes.js";
+import { labelOf } from "./validation.js";
 
 interface ClientError {
   code: ErrorCode;
@@ -41,14 +42,46 @@ function fieldProblems(errors: ValidationError[], prefix = ""): FieldProblem[] {
   });
 }
 
-function fromValidation(error: ArgumentValidationError): ClientError {
-  const problems = fieldProblems(error.extensions.validationErrors);
-  const first = problems[0];
+/**
+ * One BAD_USER_INPUT for every invalid field at once: `extensions.fields` lists each field
+ * with its own sentences (for a form to show at that field), `extensions.field` names the
+ * first, and the message reads them all.
+ */
+function badInput(problems: FieldProblem[]): ClientError {
   return {
     code: ErrorCode.BAD_USER_INPUT,
-    message: problems.flatMap((problem) => problem.messages).join("; ") || "Invalid input",
-    extensions: { field: first?.field, fields: problems },
+    message: problems.flatMap((problem) => problem.messages).join(" ") || "Invalid input.",
+    extensions: { field: problems[0]?.field, fields: problems },
   };
+}
+
+function fromValidation(error: ArgumentValidationError): ClientError {
+  return badInput(fieldProblems(error.extensions.validationErrors));
+}
+
+/**
+ * graphql-js's words for a variable it could not coerce, in a person's: `1.5` for an Int
+ * is "Duration must be a whole number." Unknown shapes keep graphql-js's message.
+ */
+export function coercionProblem(message: string): FieldProblem | undefined {
+  const field = fieldOfCoercionError(message);
+  if (!field) return undefined;
+  const label = labelOf(field);
+  const sentence = (() => {
+    if (/of required type "[^"]+" was not provided/.test(message)) return `${label} is required.`;
+    if (/Int cannot represent non 32-bit/.test(message)) return `${label} is too large.`;
+    if (/Int cannot represent/.test(message)) return `${label} must be a whole number.`;
+    if (/Float cannot represent/.test(message)) return `${label} must be a number.`;
+    if (/String cannot represent/.test(message)) return `${label} must be text.`;
+    if (/Boolean cannot represent/.test(message)) return `${label} must be true or false.`;
+    if (/DateTime|date-time|Date cannot/i.test(message)) {
+      return `${label} must be a date and time, like 2026-11-30T07:30:00Z.`;
+    }
+    const unknown = /Field "([^"]+)" is not defined by type/.exec(message)?.[1];
+    if (unknown) return `There is no field "${unknown}" here.`;
+    return message;
+  })();
+  return { field, messages: [sentence] };
 }
 
 function fromBroker(error: BrokerError, logger: Logger): ClientError {
@@ -148,13 +181,10 @@ export function createErrorFormatter(options: {
       ERROR_CODES.has(code) &&
       code !== ErrorCode.INTERNAL_SERVER_ERROR
     ) {
-      const field =
-        code === ErrorCode.BAD_USER_INPUT ? fieldOfCoercionError(formatted.message) : undefined;
-      return {
-        code: code as ErrorCode,
-        message: formatted.message,
-        extensions: field ? { field } : {},
-      };
+      const problem =
+        code === ErrorCode.BAD_USER_INPUT ? coercionProblem(formatted.message) : undefined;
+      if (problem) return badInput([problem]);
+      return { code: code as ErrorCode, message: formatted.message, extensions: {} };
     }
     logger.error({ err: original }, "unexpected error");
     return {

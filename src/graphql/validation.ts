@@ -1,27 +1,137 @@
-import { isEmail, Matches, MaxLength, ValidateBy, type ValidationOptions } from "class-validator";
+/**
+ * The rules for input fields, as class-validator decorators whose messages a person reads
+ * ("Title can't be empty."), each about one field. Every text field is checked for what
+ * PostgreSQL cannot store or a person cannot see: NUL and other control characters, lone
+ * UTF-16 surrogates, and text that is blank once spaces and zero-width characters are
+ * gone. All of it is refused as BAD_USER_INPUT before any workflow runs.
+ */
+import {
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  type ValidationArguments,
+  type ValidationOptions,
+} from "class-validator";
+import { canonicalEmail } from "../usecases/users/email.js";
 
-/** At least one visible character: "" and "   " are both rejected. */
-export function NotBlank(options?: ValidationOptions): PropertyDecorator {
-  return Matches(/\S/, { message: "$property must not be empty", ...options });
+/** How each input field is called in messages. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  type: "Type",
+  title: "Title",
+  description: "Description",
+  durationMinutes: "Duration",
+  distanceKm: "Distance",
+  activityDate: "Date",
+  email: "E-mail",
+  password: "Password",
+};
+
+/** The field's name for a person ("Title"); the field's own name when it has none. */
+export function labelOf(field: string): string {
+  return FIELD_LABELS[field] ?? field;
 }
+
+const label = (args: ValidationArguments) => labelOf(args.property);
 
 export const TEXT_MAX_LENGTH = 200;
 export const DESCRIPTION_MAX_LENGTH = 2000;
 
-export function MaxText(max = TEXT_MAX_LENGTH): PropertyDecorator {
-  return MaxLength(max, { message: `$property must be at most ${max} characters` });
+/** Characters that take no space: a title of only these looks empty. */
+const INVISIBLE = /[\s\u00ad\u180e\u200b-\u200d\u2060\ufeff]/gu;
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+// eslint-disable-next-line no-control-regex -- as above, with tab and line breaks allowed
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+
+function rule(
+  name: string,
+  check: (value: unknown) => boolean,
+  message: (args: ValidationArguments) => string,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return ValidateBy({ name, validator: { validate: check, defaultMessage: message } }, options);
 }
 
-/** A well-formed e-mail address once surrounding spaces are trimmed (they are trimmed when stored). */
-export function IsEmailAddress(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: "isEmailAddress",
-      validator: {
-        validate: (value: unknown) => typeof value === "string" && isEmail(value.trim()),
-        defaultMessage: () => "$property must be a valid e-mail address",
-      },
-    },
-    options,
+/**
+ * Text a person typed: well-formed Unicode with no control characters (line breaks and
+ * tabs allowed with `multiline`). Not about emptiness: see {@link NotBlank}.
+ */
+export function CleanText(options: { multiline?: boolean } = {}): PropertyDecorator {
+  const control = options.multiline ? CONTROL_EXCEPT_LINES : CONTROL;
+  const decorators = [
+    rule(
+      "wellFormed",
+      (value) => typeof value !== "string" || value.isWellFormed(),
+      (args) => `${label(args)} contains an invalid character (a broken Unicode sequence).`,
+    ),
+    rule(
+      "noControlCharacters",
+      (value) => typeof value !== "string" || !control.test(value),
+      (args) =>
+        options.multiline
+          ? `${label(args)} can't contain control characters.`
+          : `${label(args)} can't contain line breaks or control characters.`,
+    ),
+  ];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
+/** At least one visible character: "", "   " and a string of zero-width spaces are empty. */
+export function NotBlank(): PropertyDecorator {
+  return rule(
+    "notBlank",
+    (value) => typeof value === "string" && value.replace(INVISIBLE, "") !== "",
+    (args) => `${label(args)} can't be empty.`,
+  );
+}
+
+export function MaxText(max = TEXT_MAX_LENGTH): PropertyDecorator {
+  return MaxLength(max, {
+    message: (args) => `${label(args)} can't be longer than ${max} characters.`,
+  });
+}
+
+export function MinText(min: number): PropertyDecorator {
+  return MinLength(min, {
+    message: (args) => `${label(args)} must be at least ${min} characters.`,
+  });
+}
+
+export function AtLeast(min: number, unit = ""): PropertyDecorator {
+  return Min(min, {
+    message: (args) =>
+      min === 0
+        ? `${label(args)} can't be negative.`
+        : `${label(args)} must be at least ${min}${unit}.`,
+  });
+}
+
+export function AtMost(max: number, unit = ""): PropertyDecorator {
+  return Max(max, { message: (args) => `${label(args)} can't be more than ${max}${unit}.` });
+}
+
+/** Within [earliest, latest()] (latest is computed at each check: "tomorrow" moves). */
+export function DateBetween(
+  earliest: Date,
+  latest: () => Date,
+  describe: string,
+): PropertyDecorator {
+  return rule(
+    "dateBetween",
+    (value) =>
+      !(value instanceof Date) ||
+      (value.getTime() >= earliest.getTime() && value.getTime() <= latest().getTime()),
+    (args) => `${label(args)} must be ${describe}.`,
+  );
+}
+
+/** An address {@link canonicalEmail} accepts (it is stored in that form). */
+export function IsEmailAddress(): PropertyDecorator {
+  return rule(
+    "isEmailAddress",
+    (value) => typeof value === "string" && canonicalEmail(value) !== null,
+    () => "Enter a valid e-mail address, like name@example.com.",
   );
 }

@@ -2,10 +2,10 @@
 import type { Logger } from "pino";
 import { Prisma, type PrismaClient } from "../db/index.js";
 import { claimBatch } from "./claimBatch.js";
-import { DispatcherStoppedError } from "./errors.js";
+import { DispatcherStoppedError, isPermanentFailure } from "./errors.js";
 import { resolveTuning, type DispatcherTuning } from "./options.js";
 import { createPollLoop } from "./pollLoop.js";
-import { markDispatched, markFailed } from "./recordOutcome.js";
+import { markDispatched, markFailed, markGivenUp } from "./recordOutcome.js";
 import { retryDelayMs } from "./retryDelay.js";
 import { runHandler } from "./runHandler.js";
 import type { OutboxHandlers } from "./types.js";
@@ -101,15 +101,20 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
           counts.dispatched += 1;
           logger.debug(context, "outbox message handled");
         } else {
-          const givingUp = attempt >= tuning.maxAttempts;
+          // A failure no retry can fix is given up now, not after every attempt has failed.
+          const permanent = isPermanentFailure(outcome.error);
+          const givingUp = permanent || attempt >= tuning.maxAttempts;
           const retryInMs = givingUp ? null : retryDelayMs(tuning, attempt, random);
-          await markFailed(tx, message.id, retryInMs);
+          if (permanent) await markGivenUp(tx, message.id, tuning.maxAttempts);
+          else await markFailed(tx, message.id, retryInMs);
           counts.failed += 1;
           logger.error(
             { ...context, maxAttempts: tuning.maxAttempts, retryInMs, err: outcome.error },
-            givingUp
-              ? "outbox message failed; no attempts left, giving up"
-              : "outbox message failed; will retry",
+            permanent
+              ? "outbox message failed for good; giving up"
+              : givingUp
+                ? "outbox message failed; no attempts left, giving up"
+                : "outbox message failed; will retry",
           );
         }
       }

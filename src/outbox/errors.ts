@@ -2,7 +2,11 @@
 
 /** Every code an {@link OutboxError} can carry; stable, safe to switch on in logs and alerts. */
 export type OutboxErrorCode =
-  "OUTBOX_UNKNOWN_TOPIC" | "OUTBOX_MALFORMED_PAYLOAD" | "OUTBOX_HANDLER_TIMEOUT" | "OUTBOX_STOPPED";
+  | "OUTBOX_UNKNOWN_TOPIC"
+  | "OUTBOX_MALFORMED_PAYLOAD"
+  | "OUTBOX_HANDLER_TIMEOUT"
+  | "OUTBOX_STOPPED"
+  | "OUTBOX_UNDELIVERABLE";
 
 /**
  * Base of the errors the outbox raises; none of them reaches a client. A message whose
@@ -24,12 +28,28 @@ export class UnknownTopicError extends OutboxError {
 }
 
 /**
- * The message's payload does not have the shape its topic needs. The message names the
- * topic and the field, never the payload's values (they may be personal data).
+ * A failure that no retry can fix (a payload that will never parse, an address the
+ * provider refuses for good): the message is given up at once instead of being retried
+ * until its attempts run out. Handlers and mailers throw it (or a subclass) to say so.
  */
-export class MalformedPayloadError extends OutboxError {
+export class PermanentDeliveryError extends OutboxError {
+  override readonly name: string = "PermanentDeliveryError";
+  readonly code: OutboxErrorCode = "OUTBOX_UNDELIVERABLE";
+}
+
+/** True for a failure no retry can fix (see {@link PermanentDeliveryError}). */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof PermanentDeliveryError;
+}
+
+/**
+ * The message's payload does not have the shape its topic needs, and never will: given
+ * up at once. The message names the topic and the field, never the payload's values
+ * (they may be personal data).
+ */
+export class MalformedPayloadError extends PermanentDeliveryError {
   override readonly name = "MalformedPayloadError";
-  readonly code = "OUTBOX_MALFORMED_PAYLOAD";
+  override readonly code = "OUTBOX_MALFORMED_PAYLOAD";
   constructor(
     readonly topic: string,
     problem: string,

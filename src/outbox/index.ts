@@ -28,6 +28,7 @@ export {
   HandlerTimeoutError,
   MalformedPayloadError,
   OutboxError,
+  PermanentDeliveryError,
   UnknownTopicError,
   type OutboxErrorCode,
 } from "./errors.js";

@@ -18,6 +18,23 @@ export async function markDispatched(tx: Prisma.TransactionClient, id: string): 
 }
 
 /**
+ * The handler failed in a way no retry can fix: the message is given up now, its attempts
+ * set to `maxAttempts` so that it reads (and is found, and can be retried by hand) like any
+ * message that used up its attempts.
+ */
+export async function markGivenUp(
+  tx: Prisma.TransactionClient,
+  id: string,
+  maxAttempts: number,
+): Promise<void> {
+  await tx.outboxMessage.update({
+    where: { id },
+    data: { attempts: maxAttempts, nextAttemptAt: null },
+    select: { id: true },
+  });
+}
+
+/**
  * The handler failed: one attempt fewer left. With `retryInMs`, the message is due again
  * that long after now (the database's `clock_timestamp()`, the moment of this failure,
  * not the batch's start); with `null` (no attempts left) nothing is scheduled.

@@ -23,16 +23,31 @@ function encodeCursor(activity: Pick<Activity, "activityDate" | "id">): string {
   );
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Cursors name activity dates, which lie between 1900 and tomorrow; these bounds are looser. */
+const CURSOR_DATES = [Date.UTC(1800, 0, 1), Date.UTC(3000, 0, 1)] as const;
+
+/**
+ * Reads a cursor this API made, and nothing else: a malformed or foreign one (not
+ * base64url JSON, not [ISO date, UUID], a date out of range) is BAD_USER_INPUT, never a
+ * query that fails in the database.
+ */
 function decodeCursor(cursor: string): { activityDate: Date; id: string } {
   try {
-    const [date, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const activityDate = new Date(String(date));
-    if (
-      typeof id === "string" &&
-      /^[0-9a-f-]{36}$/i.test(id) &&
-      !Number.isNaN(activityDate.getTime())
-    ) {
-      return { activityDate, id };
+    const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(decoded) && decoded.length === 2) {
+      const [date, id] = decoded as unknown[];
+      const activityDate = new Date(typeof date === "string" ? date : NaN);
+      const time = activityDate.getTime();
+      if (
+        typeof id === "string" &&
+        UUID.test(id) &&
+        time >= CURSOR_DATES[0] &&
+        time <= CURSOR_DATES[1] &&
+        activityDate.toISOString() === date
+      ) {
+        return { activityDate, id };
+      }
     }
   } catch {
     // fall through to the error below

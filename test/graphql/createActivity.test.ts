@@ -96,14 +96,29 @@ describe("createActivity", () => {
 
   describe("rejects bad input with BAD_USER_INPUT naming the field, before any transaction, writing nothing", () => {
     it.each([
-      ["an empty title", { title: "" }, "title"],
-      ["a blank title", { title: "   " }, "title"],
-      ["a title over 200 characters", { title: "x".repeat(201) }, "title"],
-      ["an empty type", { type: "" }, "type"],
-      ["a type over 200 characters", { type: "y".repeat(201) }, "type"],
-      ["a negative duration", { durationMinutes: -1 }, "durationMinutes"],
-      ["a negative distance", { distanceKm: -0.5 }, "distanceKm"],
-    ])("%s", async (_, override, field) => {
+      ["an empty title", { title: "" }, "title", "Title can't be empty."],
+      ["a blank title", { title: "   " }, "title", "Title can't be empty."],
+      [
+        "a title over 200 characters",
+        { title: "x".repeat(201) },
+        "title",
+        "Title can't be longer than 200 characters.",
+      ],
+      ["an empty type", { type: "" }, "type", "Type can't be empty."],
+      [
+        "a type over 200 characters",
+        { type: "y".repeat(201) },
+        "type",
+        "Type can't be longer than 200 characters.",
+      ],
+      [
+        "a negative duration",
+        { durationMinutes: -1 },
+        "durationMinutes",
+        "Duration can't be negative.",
+      ],
+      ["a negative distance", { distanceKm: -0.5 }, "distanceKm", "Distance can't be negative."],
+    ])("%s", async (_, override, field, message) => {
       const before = await countRows();
       const response = await graphql(
         api.graphqlUrl,
@@ -113,7 +128,8 @@ describe("createActivity", () => {
       );
       expect(errorCode(response)).toBe("BAD_USER_INPUT");
       expect(response.errors![0]!.extensions!.field).toBe(field);
-      expect(response.errors![0]!.message).toContain(field);
+      expect(response.errors![0]!.message).toBe(message);
+      expect(response.errors![0]!.extensions!.fields).toEqual([{ field, messages: [message] }]);
       expect(await countRows()).toEqual(before);
     });
 
@@ -128,7 +144,9 @@ describe("createActivity", () => {
           { token: user.sessionToken },
         );
         expect(errorCode(response)).toBe("BAD_USER_INPUT");
-        expect(response.errors![0]!.message).toContain("activityDate");
+        expect(response.errors![0]!.message).toBe(
+          "Date must be a date and time, like 2026-11-30T07:30:00Z.",
+        );
         expect(response.errors![0]!.extensions!.field).toBe("activityDate");
         expect(await countRows()).toEqual(before);
       },
@@ -142,7 +160,7 @@ describe("createActivity", () => {
         { token: user.sessionToken },
       );
       expect(errorCode(response)).toBe("BAD_USER_INPUT");
-      expect(response.errors![0]!.message).toContain("durationMinutes");
+      expect(response.errors![0]!.message).toBe("Duration must be a whole number.");
       expect(response.errors![0]!.extensions!.field).toBe("durationMinutes");
     });
   });

@@ -86,21 +86,32 @@ describe("registerUser", () => {
   });
 
   it.each([
-    ["a malformed e-mail", { email: "not-an-email", password: "long enough password" }, "email"],
-    ["an empty e-mail", { email: "", password: "long enough password" }, "email"],
+    [
+      "a malformed e-mail",
+      { email: "not-an-email", password: "long enough password" },
+      "email",
+      "Enter a valid e-mail address, like name@example.com.",
+    ],
+    [
+      "an empty e-mail",
+      { email: "", password: "long enough password" },
+      "email",
+      "Enter a valid e-mail address, like name@example.com.",
+    ],
     [
       "a password shorter than 10 characters",
       { email: "short@example.com", password: "123456789" },
       "password",
+      "Password must be at least 10 characters.",
     ],
   ])(
     "rejects %s with BAD_USER_INPUT naming the field and writes nothing",
-    async (_, input, field) => {
+    async (_, input, field, message) => {
       const before = await countRows();
       const response = await graphql(api.graphqlUrl, REGISTER_USER, { input });
       expect(errorCode(response)).toBe("BAD_USER_INPUT");
       expect(response.errors![0]!.extensions!.field).toBe(field);
-      expect(response.errors![0]!.message).toContain(field);
+      expect(response.errors![0]!.message).toBe(message);
       expect(await countRows()).toEqual(before);
     },
   );

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import {
   createOutboxDispatcher,
   createOutboxHandlers,
+  PermanentDeliveryError,
   type OutboxHandlers,
 } from "../../src/outbox/index.js";
 import { WELCOME_EMAIL_TOPIC } from "../../src/usecases/users/queueWelcomeEmail.js";
@@ -111,7 +112,8 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
       expect(mailer.sent.map((email) => email.to)).toEqual(["ok@example.com"]);
       expect(await row(good)).toEqual({ attempts: 1, dispatchedAt: expect.any(Date) as Date });
       expect(await row(unknown)).toEqual({ attempts: 1, dispatchedAt: null });
-      expect(await row(malformed)).toEqual({ attempts: 1, dispatchedAt: null });
+      // A payload that will never parse is given up at once, not retried.
+      expect(await row(malformed)).toEqual({ attempts: 5, dispatchedAt: null });
 
       const failures = lines.filter((line) => line.msg.startsWith("outbox message failed"));
       expect(failures).toEqual([
@@ -129,10 +131,35 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
           err: expect.objectContaining({
             code: "OUTBOX_MALFORMED_PAYLOAD",
             message:
-              'Malformed payload for topic "user.welcome-email": email must be an e-mail address',
+              'Malformed payload for topic "user.welcome-email": email must be a valid e-mail address',
           }) as object,
         }),
       ]);
+    });
+
+    it("that no retry can fix (a provider refusing an address for good) are given up at once", async () => {
+      const { logger, lines } = captureLogs();
+      const mailer = recordingMailer(() => {
+        throw new PermanentDeliveryError("the provider refuses this address");
+      });
+      const dispatcher = createOutboxDispatcher({
+        prisma: database.prisma,
+        handlers: createOutboxHandlers({ mailer }),
+        logger,
+      });
+      const id = await insertMessage(database.prisma, {
+        topic: WELCOME_EMAIL_TOPIC,
+        payload: { userId: "u-1", email: "gone@example.com" },
+      });
+
+      expect(await dispatcher.dispatchBatch()).toEqual({ dispatched: 0, failed: 1 });
+      expect(await row(id)).toEqual({ attempts: 5, dispatchedAt: null });
+      // Not claimed again, even once it would be due.
+      await makeDue(database.prisma, id);
+      expect(await dispatcher.dispatchBatch()).toEqual({ dispatched: 0, failed: 0 });
+      expect(
+        lines.filter((line) => line.msg === "outbox message failed for good; giving up"),
+      ).toHaveLength(1);
     });
 
     it("include a handler that throws a non-Error, throws synchronously, or runs past its timeout", async () => {

@@ -19,9 +19,19 @@ describe("the welcome e-mail payload", () => {
       { userId: "", email: "ada@example.com" },
       "userId must be a non-empty string",
     ],
-    ["an object without email", { userId: "u-1" }, "email must be an e-mail address"],
-    ["a numeric email", { userId: "u-1", email: 42 }, "email must be an e-mail address"],
-    ["an email without @", { userId: "u-1", email: "ada" }, "email must be an e-mail address"],
+    ["an object without email", { userId: "u-1" }, "email must be a valid e-mail address"],
+    ["a numeric email", { userId: "u-1", email: 42 }, "email must be a valid e-mail address"],
+    ["an email without @", { userId: "u-1", email: "ada" }, "email must be a valid e-mail address"],
+    [
+      "a quoted local part",
+      { userId: "u-1", email: '"ada lovelace"@example.com' },
+      "email must be a valid e-mail address",
+    ],
+    [
+      "an address not in its stored form",
+      { userId: "u-1", email: "Ada@Example.com" },
+      "email must be a valid e-mail address",
+    ],
   ])("is refused when it is %s, saying what is wrong", (_, payload, problem) => {
     expect(() => parseWelcomeEmailPayload(payload)).toThrow(MalformedPayloadError);
     expect(() => parseWelcomeEmailPayload(payload)).toThrow(

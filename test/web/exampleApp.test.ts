@@ -100,6 +100,7 @@ async function logActivity(fields: {
   type: string;
   title: string;
   duration?: string;
+  distance?: string;
   /** YYYY-MM-DD */
   date?: string;
 }) {
@@ -107,6 +108,7 @@ async function logActivity(fields: {
   await p.getByLabel("Type").fill(fields.type);
   await p.getByLabel("Title").fill(fields.title);
   if (fields.duration !== undefined) await p.getByLabel("Duration (minutes)").fill(fields.duration);
+  if (fields.distance !== undefined) await p.getByLabel("Distance (km)").fill(fields.distance);
   if (fields.date !== undefined)
     await p.getByLabel("Date (optional, default today)").fill(fields.date);
   await p.getByRole("button", { name: "Log activity" }).click();
@@ -191,7 +193,7 @@ describe("example web app", () => {
 
     await logActivity({ type: "run", title: "" });
 
-    await expect.poll(() => fieldError("Title")).toBe("Title is required.");
+    await expect.poll(() => fieldError("Title")).toBe("Title can't be empty.");
     expect(await fieldError("Type")).toBeNull();
     await expect.poll(statsText).toBe("Total activities: 0");
   });
@@ -216,6 +218,20 @@ describe("example web app", () => {
     expect(serverError?.message).toMatch(/title/i);
     // The server's own message, next to the field it names.
     await expect.poll(() => fieldError("Title")).toBe(serverError?.message);
+    await expect.poll(statsText).toBe("Total activities: 0");
+  });
+
+  it("shows each of the server's field errors at its own field, in words", async () => {
+    await signUp(uniqueEmail());
+    await openApp("?clientChecks=off");
+
+    await logActivity({ type: "run", title: "\u200b \u200b", distance: "-2" });
+
+    await expect.poll(() => fieldError("Title")).toBe("Title can't be empty.");
+    await expect.poll(() => fieldError("Distance (km)")).toBe("Distance can't be negative.");
+    expect(await fieldError("Duration (minutes)")).toBeNull();
+    expect(await fieldError("Type")).toBeNull();
+    await currentPage().screenshot({ path: "test-results/field-errors.png", fullPage: true });
     await expect.poll(statsText).toBe("Total activities: 0");
   });
 

@@ -6,6 +6,10 @@ export type ApiErrorCode =
   | "EMAIL_TAKEN"
   | "INVALID_CREDENTIALS"
   | "UNAUTHENTICATED"
+  | "RATE_LIMITED"
+  | "SERVICE_BUSY"
+  | "SERVICE_UNAVAILABLE"
+  | "WORKFLOW_TIMEOUT"
   | "INTERNAL_SERVER_ERROR";
 
 export interface ApiError {
@@ -21,8 +25,23 @@ const API_ERROR_CODES: ReadonlySet<string> = new Set<ApiErrorCode>([
   "EMAIL_TAKEN",
   "INVALID_CREDENTIALS",
   "UNAUTHENTICATED",
+  "RATE_LIMITED",
+  "SERVICE_BUSY",
+  "SERVICE_UNAVAILABLE",
+  "WORKFLOW_TIMEOUT",
   "INTERNAL_SERVER_ERROR",
 ]);
+
+/** BAD_USER_INPUT's `extensions.fields`: each invalid field with its own sentences. */
+function fieldProblems(value: unknown): { field: string; messages: string[] }[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (item): item is { field: string; messages: string[] } =>
+      typeof item?.field === "string" &&
+      Array.isArray(item.messages) &&
+      item.messages.every((message: unknown) => typeof message === "string"),
+  );
+}
 
 function isApiErrorCode(code: unknown): code is ApiErrorCode {
   return typeof code === "string" && API_ERROR_CODES.has(code);
@@ -31,15 +50,26 @@ function isApiErrorCode(code: unknown): code is ApiErrorCode {
 /** Reads the API's errors out of whatever Apollo Client rejected with. */
 export function readApiErrors(error: unknown): ApiError[] {
   if (CombinedGraphQLErrors.is(error)) {
-    return error.errors.map(({ message, extensions }) => {
+    return error.errors.flatMap(({ message, extensions }): ApiError[] => {
       const code = extensions?.code;
       const field = extensions?.field;
-      return {
-        // Unknown codes (e.g. a server newer than this app) read as a server error.
-        code: isApiErrorCode(code) ? code : "INTERNAL_SERVER_ERROR",
-        message,
-        ...(typeof field === "string" ? { field } : {}),
-      };
+      // One error per invalid field, each with its own sentences, so that each shows at its field.
+      const problems = code === "BAD_USER_INPUT" ? fieldProblems(extensions?.fields) : [];
+      if (problems.length > 0) {
+        return problems.map((problem) => ({
+          code: "BAD_USER_INPUT",
+          message: problem.messages.join(" "),
+          field: problem.field,
+        }));
+      }
+      return [
+        {
+          // Unknown codes (e.g. a server newer than this app) read as a server error.
+          code: isApiErrorCode(code) ? code : "INTERNAL_SERVER_ERROR",
+          message,
+          ...(typeof field === "string" ? { field } : {}),
+        },
+      ];
     });
   }
   if (ServerError.is(error) && error.statusCode === 401) {
@@ -59,6 +89,13 @@ export function describeApiError(error: ApiError): string {
       return "The e-mail address or the password is wrong.";
     case "UNAUTHENTICATED":
       return "Your session has ended. Please log in again.";
+    case "RATE_LIMITED":
+      return error.message; // says how long to wait
+    case "SERVICE_BUSY":
+    case "WORKFLOW_TIMEOUT":
+      return "The server is busy; nothing was saved. Please try again in a moment.";
+    case "SERVICE_UNAVAILABLE":
+      return "The service is unavailable right now; nothing was saved. Please try again shortly.";
     case "INTERNAL_SERVER_ERROR":
       return "Something went wrong on the server. Please try again.";
     case "NETWORK_ERROR":

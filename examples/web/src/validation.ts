@@ -41,11 +41,17 @@ export const CREDENTIALS_FIELDS: readonly CredentialsField[] = ["email", "passwo
 
 type FieldErrors<Field extends string> = Partial<Record<Field, string>>;
 
+/** Characters that take no space: text of only these looks empty (as the server sees it). */
+const INVISIBLE = /[\s\u00ad\u180e\u200b-\u200d\u2060\ufeff]/gu;
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+
 function checkText(label: string, value: string): string | undefined {
   const trimmed = value.trim();
-  if (trimmed === "") return `${label} is required.`;
+  if (trimmed.replace(INVISIBLE, "") === "") return `${label} can't be empty.`;
+  if (CONTROL.test(trimmed)) return `${label} can't contain line breaks or control characters.`;
   if (trimmed.length > TEXT_MAX_LENGTH) {
-    return `${label} must be at most ${TEXT_MAX_LENGTH} characters.`;
+    return `${label} can't be longer than ${TEXT_MAX_LENGTH} characters.`;
   }
   return undefined;
 }
@@ -58,9 +64,9 @@ function checkNonNegative(
   if (value.trim() === "") return undefined;
   const number = Number(value);
   if (!Number.isFinite(number)) return `${label} must be a number.`;
-  if (number < 0) return `${label} must not be negative.`;
+  if (number < 0) return `${label} can't be negative.`;
   if (options.integer && !Number.isInteger(number)) return `${label} must be a whole number.`;
-  if (number > options.max) return `${label} must be at most ${options.max}.`;
+  if (number > options.max) return `${label} can't be more than ${options.max}.`;
   return undefined;
 }
 
@@ -71,9 +77,17 @@ function dayToDate(value: string): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+const EARLIEST_DAY = new Date("1900-01-01T00:00:00Z");
+
 function checkDay(label: string, value: string): string | undefined {
   if (value.trim() === "") return undefined;
-  return dayToDate(value.trim()) ? undefined : `${label} must be a valid date.`;
+  const date = dayToDate(value.trim());
+  if (!date) return `${label} must be a valid date.`;
+  const tomorrow = Date.now() + 24 * 60 * 60 * 1000;
+  if (date < EARLIEST_DAY || date.getTime() > tomorrow) {
+    return `${label} must be between 1900 and tomorrow.`;
+  }
+  return undefined;
 }
 
 function withoutUndefined<Field extends string>(

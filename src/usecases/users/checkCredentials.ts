@@ -1,7 +1,7 @@
 import { defineUseCase, type BeforeTransactionContext } from "../../broker/index.js";
 import { AppError } from "../../errors/appError.js";
 import type { AttemptLimits } from "./attemptLimits.js";
-import { normalizeEmail } from "./normalizeEmail.js";
+import { isCanonicalEmail } from "./email.js";
 import { PasswordCheckBusyError, type PasswordHasher } from "./password.js";
 
 /** Unknown e-mail and wrong password are the same error, so logins cannot probe for accounts. */
@@ -19,7 +19,9 @@ export interface CredentialsLookup {
 }
 
 /**
- * Checks the password before the transaction opens: the rate limits first (RATE_LIMITED),
+ * Checks the password before the transaction opens (`email` in its canonical form, or as
+ * typed when it is not an address at all, which then matches no account): the rate
+ * limits first (RATE_LIMITED),
  * then the stored hash, in constant time whether or not the e-mail exists. A wrong
  * password counts against the e-mail; a right one clears its count, and yields a new hash
  * when the stored one was made with a lower cost than today's (UpgradePasswordHash
@@ -37,11 +39,13 @@ export function createCheckCredentials(deps: {
       input: { email: string; password: string; clientAddress: string },
       { signal }: BeforeTransactionContext,
     ) {
-      const email = normalizeEmail(input.email);
+      const { email } = input;
       await deps.limits.beforeLogin(email, input.clientAddress);
       // Refused now rather than after a read, when the check would be refused anyway.
       if (deps.passwords.saturated) throw new PasswordCheckBusyError();
-      const account = await deps.accounts.credentialsFor(email);
+      // What is no address is no account: not looked up (the database could not even
+      // store some of it), but checked against the decoy all the same.
+      const account = isCanonicalEmail(email) ? await deps.accounts.credentialsFor(email) : null;
       const check = await deps.passwords.verify(
         input.password,
         account?.passwordHash ?? null,

@@ -2,7 +2,6 @@ import { defineUseCase } from "../../broker/index.js";
 import { AppError } from "../../errors/appError.js";
 import { Prisma } from "../../db/index.js";
 import type { Step } from "../step.js";
-import { normalizeEmail } from "./normalizeEmail.js";
 
 export class EmailTakenError extends AppError {
   override readonly name = "EmailTakenError";
@@ -12,11 +11,14 @@ export class EmailTakenError extends AppError {
   }
 }
 
-/** Creates the user with a normalized, unique e-mail and the password hash made before the transaction. */
+/**
+ * Creates the user with a unique e-mail (given in its canonical form: see email.ts) and
+ * the password hash made before the transaction.
+ */
 export const createUser = defineUseCase({
   name: "CreateUser",
   async run(input: { email: string; passwordHash: string }, { tx }: Step) {
-    const email = normalizeEmail(input.email);
+    const { email } = input;
     if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
       throw new EmailTakenError();
     }

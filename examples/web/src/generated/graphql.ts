@@ -4,8 +4,9 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type CreateActivityInput = {
-  /** When it took place; defaults to now. */
+  /** When it took place, from 1900 to tomorrow; defaults to now. */
   activityDate?: string | null | undefined;
+  /** Up to 2000 characters; line breaks allowed. */
   description?: string | null | undefined;
   /** 0-100000 */
   distanceKm?: number | null | undefined;
@@ -23,8 +24,9 @@ export type LoginInput = {
 };
 
 export type RegisterUserInput = {
+  /** Stored lower-case, Unicode NFC, its domain in ASCII; at most 254 characters. */
   email: string;
-  /** At least 10 characters. */
+  /** 10-200 characters. */
   password: string;
 };
 
