@@ -13,7 +13,7 @@ type SerializedError =
   | { type: "driver"; name: string; message: string; fields: Record<string, string> };
 
 type WorkerMessage =
-  | { type: "ready" }
+  | { type: "ready"; wasmModule?: unknown }
   | { type: "failed"; error: SerializedError }
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: SerializedError };
@@ -29,6 +29,9 @@ interface Pending {
 }
 
 const WORKER_URL = new URL("./pgliteWorker.mjs", import.meta.url);
+
+/** PGlite's compiled WebAssembly, once a thread of this process has compiled it: given to the next ones. */
+let compiledWasm: unknown;
 
 /** What a statement stopped by a restart rejects with: PostgreSQL's own "query_canceled". */
 export function statementCancelledError(reason: string): DriverAdapterError {
@@ -62,13 +65,17 @@ class WorkerThread {
   constructor(dataDir: string, archive: string | undefined) {
     const templateArchive =
       dataDir === "memory://" ? (archive ?? dataDirTemplateArchive()) : undefined;
-    this.#worker = new Worker(WORKER_URL, { workerData: { dataDir, templateArchive } });
+    this.#worker = new Worker(WORKER_URL, {
+      workerData: { dataDir, templateArchive, wasmModule: compiledWasm },
+    });
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {
         if ("type" in message) {
           this.#worker.off("message", onMessage);
-          if (message.type === "ready") resolve();
-          else reject(rebuildError(message.error));
+          if (message.type === "ready") {
+            compiledWasm ??= message.wasmModule;
+            resolve();
+          } else reject(rebuildError(message.error));
         }
       };
       this.#worker.on("message", onMessage);
