@@ -6,7 +6,7 @@
  */
 import { afterAll, bench, describe } from "vitest";
 import { createBroker } from "../src/broker/index.js";
-import { createActivityWorkflow } from "../src/workflows/index.js";
+import { createActivityWorkflow } from "../src/activities/index.js";
 import {
   createTestDatabase,
   type DatabaseKind,
@@ -60,7 +60,7 @@ for (const kind of ["postgres", "embedded"] satisfies DatabaseKind[]) {
           await tx.activity.create({
             data: {
               userId,
-              activityType: input.type,
+              type: input.type,
               title: input.title,
               durationMinutes: input.durationMinutes,
               distanceKm: input.distanceKm,

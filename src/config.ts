@@ -4,9 +4,9 @@
  */
 import { databaseConfigFromEnv, type DatabaseConfig } from "./db/config.js";
 import { availableParallelism } from "node:os";
-import type { QueryLimits } from "./graphql/queryLimits.js";
-import type { AttemptLimitSettings } from "./usecases/users/attemptLimits.js";
-import type { ScryptCost } from "./usecases/users/password.js";
+import { isWholeNumberIn, notAWholeNumberIn } from "./support/wholeNumber.js";
+import type { AttemptLimitSettings, ScryptCost } from "./accounts/index.js";
+import type { QueryLimits } from "./graphql/index.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -84,8 +84,8 @@ function integer(
   const text = env[name]?.trim();
   if (!text) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < range[0] || value > range[1]) {
-    problems.push(`${name} must be a whole number from ${range[0]} to ${range[1]}, got "${text}"`);
+  if (!isWholeNumberIn(value, ...range)) {
+    problems.push(notAWholeNumberIn(name, ...range, text));
     return fallback;
   }
   return value;

@@ -2,17 +2,14 @@ import { createRequire } from "node:module";
 import { pino, type Logger } from "pino";
 import type PinoPretty from "pino-pretty";
 import type { LogFormat, LogLevel } from "./config.js";
+import { SECRET_FIELDS } from "./support/redactSecrets.js";
 
 /** Paths whose values never reach a log line. */
 export const REDACTED_LOG_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   'res.headers["set-cookie"]',
-  "*.password",
-  "*.passwordHash",
-  "*.token",
-  "*.sessionToken",
-  "*.authorization",
+  ...SECRET_FIELDS.map((field) => `*.${field}`),
   "variables.input.password",
 ];
 

@@ -2,6 +2,8 @@
  * Wiring only: Express 5 + Apollo Server 5 in front of the broker and the database.
  * HTTP -> Apollo -> resolver -> workflow -> broker -> use cases -> Prisma transaction.
  */
+// type-graphql reads the decorators' metadata through it: loaded before any decorated class.
+import "reflect-metadata";
 import { createServer, type Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AddressInfo } from "node:net";
@@ -17,25 +19,35 @@ import express, {
 } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
+import { createAccountsFeature, type AccountsContext } from "./accounts/index.js";
+import { createActivitiesFeature, type ActivitiesContext } from "./activities/index.js";
 import { createBroker, type Broker } from "./broker/index.js";
 import type { AppConfig } from "./config.js";
-import { createOutageMonitor, type Database, type OutageMonitor, type Prisma } from "./db/index.js";
-import { ErrorCode } from "./errors/errorCodes.js";
-import { createContext, type GraphQLContext } from "./graphql/context.js";
-import { createErrorFormatter, httpStatusFromErrors } from "./graphql/formatError.js";
-import { createQueryLimiter, type QueryLimiter } from "./graphql/queryLimits.js";
-import { buildGraphQLSchema } from "./graphql/schema.js";
+import {
+  createOutageMonitor,
+  type Database,
+  type OutageMonitor,
+  type TransactionClient,
+} from "./db/index.js";
+import { ErrorCode } from "./errors/index.js";
+import {
+  createErrorFormatter,
+  createQueryLimiter,
+  createRequestContext,
+  httpStatusFromErrors,
+  type QueryLimiter,
+} from "./graphql/index.js";
 import { gracefulShutdown } from "./http/gracefulShutdown.js";
 import {
   createLoggingMailer,
   createOutboxDispatcher,
-  createOutboxHandlers,
   type Mailer,
   type OutboxDispatcher,
 } from "./outbox/index.js";
-import { createReadModel } from "./queries/readModel.js";
-import { createAccountServices } from "./usecases/users/accountServices.js";
-import { createWorkflows } from "./workflows/index.js";
+import { buildGraphQLSchema } from "./schema.js";
+
+/** The request context every resolver gets: the machinery's, and each feature's services. */
+type ApiContext = AccountsContext & ActivitiesContext;
 
 export interface ApiServerDependencies {
   config: Pick<
@@ -62,7 +74,7 @@ export interface ApiServerDependencies {
 export interface ApiServer {
   readonly app: Express;
   readonly httpServer: Server;
-  readonly broker: Broker<Prisma.TransactionClient>;
+  readonly broker: Broker<TransactionClient>;
   /** Counts the failures that mean the database is down (one log line per outage). */
   readonly outage: OutageMonitor;
   /** Sends outbox messages after commit; polls once listening (unless its interval is 0). */
@@ -100,28 +112,25 @@ export async function createApiServer({
   );
   httpServer.keepAliveTimeout = config.httpTimeouts.keepAliveMs;
   const http = gracefulShutdown(httpServer);
-  const reads = createReadModel(database.prisma);
   const outage = createOutageMonitor({
     ping: () => database.ping(),
     logger: logger.child({ component: "database" }),
   });
-  const accounts = createAccountServices({ ...config, database: database.config });
-  const workflows = createWorkflows({
-    passwords: accounts.passwords,
-    limits: accounts.limits,
-    accounts: reads,
-    sessionTtlMs: config.sessionTtlMs,
+  const accounts = createAccountsFeature(config, {
+    prisma: database.prisma,
+    database: database.config,
   });
+  const activities = createActivitiesFeature({ prisma: database.prisma });
   const broker = createBroker({
     // Not the bare Prisma client: this one cancels a statement in flight when a run's
     // deadline passes or its client goes away.
     client: database.transactions,
-    workflows: Object.values(workflows),
+    workflows: [...accounts.workflows, ...activities.workflows],
     logger: logger.child({ component: "broker" }),
   });
   const outbox = createOutboxDispatcher({
     prisma: database.prisma,
-    handlers: createOutboxHandlers({ mailer }),
+    handlers: { ...accounts.outboxHandlers(mailer) },
     logger,
     pollIntervalMs: config.outboxPollIntervalMs,
     isOutage: (error) => outage.observe(error),
@@ -129,7 +138,7 @@ export async function createApiServer({
 
   const schema = await buildGraphQLSchema();
   const checkQueryLimits = createQueryLimiter(schema, config.queryLimits);
-  const apollo = new ApolloServer<GraphQLContext>({
+  const apollo = new ApolloServer<ApiContext>({
     schema,
     introspection: !production,
     // No "Did you mean ...?" in production: it would list the schema's names to anyone.
@@ -183,18 +192,20 @@ export async function createApiServer({
     express.json({ limit: config.bodyLimitBytes }),
     rejectCostlyQueries(checkQueryLimits),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext(
+      context: async ({ req, res }): Promise<ApiContext> => ({
+        ...createRequestContext(
           {
             broker,
-            workflows,
-            reads,
             logger: req.log,
             clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
             signal: abortedWhenClientLeaves(res),
           },
           req.headers.authorization,
+          accounts.lookUpSession,
         ),
+        accounts: accounts.services,
+        activities: activities.services,
+      }),
     }),
   );
 

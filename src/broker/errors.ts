@@ -1,13 +1,6 @@
 // Internal to the broker: its errors. Import them from ./index.js.
 
-/** Every code a {@link BrokerError} can carry; stable, safe to switch on and to show clients. */
-export type BrokerErrorCode =
-  | "WORKFLOW_STEP_FAILED"
-  | "WORKFLOW_TIMEOUT"
-  | "TRANSACTION_START_TIMEOUT"
-  | "WORKFLOW_RETRIES_EXHAUSTED"
-  | "WORKFLOW_ABORTED"
-  | "INVALID_WORKFLOW";
+import { CodedError, type BrokerErrorCode } from "../errors/index.js";
 
 /**
  * Base of every error the broker throws. `code` and `name` are stable; `instanceof
@@ -15,10 +8,7 @@ export type BrokerErrorCode =
  * BrokerError other than InvalidWorkflowError wrote nothing: its transaction was rolled back
  * or never started.
  */
-export abstract class BrokerError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: BrokerErrorCode;
-}
+export abstract class BrokerError extends CodedError<BrokerErrorCode> {}
 
 /**
  * A use case threw (or returned something that is not an object). The transaction was

@@ -10,37 +10,20 @@
 export type {
   BeforeTransactionContext,
   IsolationLevel,
-  ResolvedTransactionOptions,
-  RetryPolicy,
-  RunOptions,
   StepContext,
   TransactionOptions,
   TransactionRunner,
   UseCase,
 } from "./types.js";
-export type {
-  ResultOf,
-  Spread,
-  StepInputError,
-  StepListError,
-  ValidatedSteps,
-} from "./chaining.js";
+export type { StepInputError, ValidatedSteps } from "./chaining.js";
 export { defineUseCase } from "./useCase.js";
 export {
   defineWorkflow,
-  type SomeWorkflow,
   type Workflow,
   type WorkflowInput,
   type WorkflowResult,
 } from "./workflow.js";
-export {
-  createBroker,
-  type Broker,
-  type BrokerConfig,
-  type WorkflowDescription,
-  type WorkflowRun,
-} from "./broker.js";
-export type { StepTiming } from "./runAttempt.js";
+export { createBroker, type Broker, type WorkflowDescription, type WorkflowRun } from "./broker.js";
 export {
   BrokerError,
   InvalidWorkflowError,
@@ -49,7 +32,6 @@ export {
   WorkflowRetriesExhaustedError,
   WorkflowStepError,
   WorkflowTimeoutError,
-  type BrokerErrorCode,
 } from "./errors.js";
 export { BUILT_IN_DEFAULTS } from "./options.js";
 export { backoffDelayMs } from "./backoff.js";

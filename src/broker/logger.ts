@@ -1,6 +1,6 @@
 // Internal to the broker: the logger its runs and steps write to.
 import pino, { type Logger } from "pino";
-import { redactSecrets } from "./redact.js";
+import { redactSecrets } from "../support/redactSecrets.js";
 
 type LogFormatter = (object: object) => object;
 

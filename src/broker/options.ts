@@ -1,4 +1,5 @@
 // Internal to the broker: checking transaction options and resolving them through their levels.
+import { isWholeNumberIn } from "../support/wholeNumber.js";
 import { InvalidWorkflowError } from "./errors.js";
 import type {
   IsolationLevel,
@@ -162,10 +163,6 @@ export function freezeOptions(
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isWholeNumberIn(value: unknown, min: number, max: number): boolean {
-  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }
 
 function describe(value: unknown): string {

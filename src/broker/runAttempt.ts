@@ -9,7 +9,7 @@ import {
   WorkflowTimeoutError,
 } from "./errors.js";
 import { elapsedMs } from "./clock.js";
-import { toError } from "./toError.js";
+import { toError } from "../support/toError.js";
 import { isTransactionApiError } from "./transactionErrors.js";
 import type {
   ResolvedTransactionOptions,

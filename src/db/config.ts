@@ -3,6 +3,7 @@
  * the server reads it first thing, before it loads anything else.
  */
 import { resolve } from "node:path";
+import { isWholeNumberIn, notAWholeNumberIn } from "../support/wholeNumber.js";
 
 export const DEFAULT_PGLITE_DATA_DIR = "./.data/pglite";
 export const DEFAULT_POOL_SIZE = 10;
@@ -41,10 +42,8 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
     }
     const poolSizeText = env.DATABASE_POOL_SIZE?.trim() || String(DEFAULT_POOL_SIZE);
     const poolSize = Number(poolSizeText);
-    if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
-      throw new Error(
-        `DATABASE_POOL_SIZE must be a whole number from 1 to 1000, got "${poolSizeText}"`,
-      );
+    if (!isWholeNumberIn(poolSize, 1, 1000)) {
+      throw new Error(notAWholeNumberIn("DATABASE_POOL_SIZE", 1, 1000, poolSizeText));
     }
     return { kind: "postgres", url, poolSize };
   }

@@ -1,3 +1,4 @@
+import type { Prisma } from "../generated/prisma/client.js";
 export {
   databaseConfigFromEnv,
   DatabaseUnavailableError,
@@ -10,6 +11,9 @@ export {
 } from "./database.js";
 export { DataDirLockedError } from "./embedded/dataDirLock.js";
 export { createOutageMonitor, isDatabaseUnreachable, type OutageMonitor } from "./outage.js";
+/** The client a workflow's steps get: Prisma's, bound to the run's transaction. */
+export type TransactionClient = Prisma.TransactionClient;
+
 // The generated client's namespace (errors, Decimal, input types) and model types.
 export {
   Prisma,

@@ -1,16 +1,22 @@
+import { CodedError } from "./codedError.js";
 import type { ErrorCode } from "./errorCodes.js";
 
 /**
- * The base of every error the app expects and may show a client: it carries a stable
- * `code` from {@link ErrorCode} and the extra `extensions` a client may rely on.
- * Subclasses live next to the code that throws them.
+ * An error a client is shown as it is: its `code` (one of {@link ErrorCode}), its message,
+ * and the extra `extensions` a client may rely on.
  */
-export abstract class AppError extends Error {
-  abstract readonly code: ErrorCode;
-
+export abstract class AppError extends CodedError<ErrorCode> {
   /** Extra, client-safe details (e.g. `{ field: "title" }`). */
   get extensions(): Record<string, unknown> {
     return {};
+  }
+
+  /**
+   * The HTTP status this error calls for where GraphQL over HTTP has one to give (429 for
+   * too many attempts), with a Retry-After in seconds; undefined for the usual 200.
+   */
+  get httpStatus(): { status: number; retryAfterSeconds: number } | undefined {
+    return undefined;
   }
 }
 

@@ -46,3 +46,27 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/**
+ * The codes of the machinery's own errors (the broker's and the outbox's), and what a
+ * client is shown for each (formatError.ts): the code itself where it is also in
+ * {@link ErrorCode}, another one where the client needs less detail, none for the outbox's,
+ * whose errors happen after the request has been answered and are only logged.
+ */
+export const INTERNAL_ERROR_CODES = {
+  WORKFLOW_STEP_FAILED: ErrorCode.WORKFLOW_STEP_FAILED,
+  WORKFLOW_TIMEOUT: ErrorCode.WORKFLOW_TIMEOUT,
+  TRANSACTION_START_TIMEOUT: ErrorCode.SERVICE_BUSY,
+  WORKFLOW_RETRIES_EXHAUSTED: ErrorCode.SERVICE_BUSY,
+  WORKFLOW_ABORTED: ErrorCode.REQUEST_ABORTED,
+  INVALID_WORKFLOW: ErrorCode.INTERNAL_SERVER_ERROR,
+  OUTBOX_UNKNOWN_TOPIC: null,
+  OUTBOX_MALFORMED_PAYLOAD: null,
+  OUTBOX_HANDLER_TIMEOUT: null,
+  OUTBOX_STOPPED: null,
+  OUTBOX_UNDELIVERABLE: null,
+} as const satisfies Record<string, ErrorCode | null>;
+
+export type InternalErrorCode = keyof typeof INTERNAL_ERROR_CODES;
+export type BrokerErrorCode = Exclude<InternalErrorCode, `OUTBOX_${string}`>;
+export type OutboxErrorCode = Extract<InternalErrorCode, `OUTBOX_${string}`>;

@@ -1,16 +1,23 @@
 import type { Logger } from "pino";
 import type { Broker } from "../broker/index.js";
-import type { Prisma } from "../db/index.js";
-import { UnauthenticatedError } from "../errors/appError.js";
-import type { ReadModel } from "../queries/readModel.js";
-import type { Workflows } from "../workflows/index.js";
+import type { TransactionClient } from "../db/index.js";
+import { UnauthenticatedError } from "../errors/index.js";
 
-/** Per-request context: who is calling, and the services resolvers may use. */
-export interface GraphQLContext {
-  broker: Broker<Prisma.TransactionClient>;
-  /** The workflows the broker runs, by name. */
-  workflows: Workflows;
-  reads: ReadModel;
+/** Who is calling: the user, and the session their token opened. */
+export interface Viewer {
+  userId: string;
+  sessionId: string;
+}
+
+/** Finds the viewer a session token belongs to; null for an unknown, expired or revoked one. */
+export type SessionLookup = (token: string) => Promise<Viewer | null>;
+
+/**
+ * What every resolver finds in the request context. Features add their own services
+ * beside these (each feature's resolver file says which: e.g. ActivitiesContext).
+ */
+export interface RequestContext {
+  broker: Broker<TransactionClient>;
   logger: Logger;
   /** The client's address (Express's req.ip: the socket's, or X-Forwarded-For's behind TRUST_PROXY). */
   clientAddress: string;
@@ -20,12 +27,10 @@ export interface GraphQLContext {
    * request's later mutations do not start.
    */
   signal: AbortSignal;
-  /** The caller's user id, or null when anonymous; looked up once per request, on first use. */
-  viewerId(): Promise<string | null>;
-  /** The caller's user id; throws UNAUTHENTICATED (with the reason) when there is none. */
-  requireViewerId(): Promise<string>;
-  /** The caller's user id and the session token they sent; throws UNAUTHENTICATED like requireViewerId. */
-  requireSession(): Promise<{ userId: string; sessionToken: string }>;
+  /** The caller, or null when anonymous; looked up once per request, on first use. */
+  viewer(): Promise<Viewer | null>;
+  /** The caller; throws UNAUTHENTICATED (saying why) when there is none. */
+  requireViewer(): Promise<Viewer>;
 }
 
 type Credentials = { kind: "none" } | { kind: "malformed" } | { kind: "bearer"; token: string };
@@ -36,22 +41,22 @@ function readCredentials(authorization: string | undefined): Credentials {
   return match?.[1] ? { kind: "bearer", token: match[1] } : { kind: "malformed" };
 }
 
-export function createContext(
-  services: Omit<GraphQLContext, "viewerId" | "requireViewerId" | "requireSession">,
+/** The request's context: `services` as given, and the viewer behind `authorization`, found once. */
+export function createRequestContext(
+  services: Omit<RequestContext, "viewer" | "requireViewer">,
   authorization: string | undefined,
-): GraphQLContext {
+  lookUpSession: SessionLookup,
+): RequestContext {
   const credentials = readCredentials(authorization);
-  let viewer: Promise<string | null> | undefined;
-  const viewerId = () => {
-    viewer ??=
-      credentials.kind === "bearer"
-        ? services.reads.userIdForSessionToken(credentials.token)
-        : Promise.resolve(null);
-    return viewer;
+  let found: Promise<Viewer | null> | undefined;
+  const viewer = () => {
+    found ??=
+      credentials.kind === "bearer" ? lookUpSession(credentials.token) : Promise.resolve(null);
+    return found;
   };
-  async function requireSession(): Promise<{ userId: string; sessionToken: string }> {
-    const userId = await viewerId();
-    if (userId && credentials.kind === "bearer") return { userId, sessionToken: credentials.token };
+  async function requireViewer(): Promise<Viewer> {
+    const caller = await viewer();
+    if (caller) return caller;
     switch (credentials.kind) {
       case "none":
         throw new UnauthenticatedError();
@@ -67,10 +72,5 @@ export function createContext(
       }
     }
   }
-  return {
-    ...services,
-    viewerId,
-    requireSession,
-    requireViewerId: async () => (await requireSession()).userId,
-  };
+  return { ...services, viewer, requireViewer };
 }

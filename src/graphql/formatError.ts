@@ -18,9 +18,7 @@ import {
   WorkflowTimeoutError,
 } from "../broker/index.js";
 import { isDatabaseUnreachable, type OutageMonitor } from "../db/index.js";
-import { AppError } from "../errors/appError.js";
-import { RateLimitedError } from "../usecases/users/attemptLimits.js";
-import { ERROR_CODES, ErrorCode } from "../errors/errorCodes.js";
+import { AppError, ERROR_CODES, ErrorCode } from "../errors/index.js";
 import { labelOf } from "./validation.js";
 
 interface ClientError {
@@ -87,13 +85,6 @@ export function coercionProblem(message: string): FieldProblem | undefined {
 function fromBroker(error: BrokerError, logger: Logger): ClientError {
   if (error instanceof WorkflowStepError) {
     const where = { workflow: error.workflow, step: error.step };
-    if (error.cause instanceof AppError) {
-      return {
-        code: error.cause.code,
-        message: error.cause.message,
-        extensions: { ...error.cause.extensions, ...where },
-      };
-    }
     logger.error({ err: error, ...where }, "workflow step failed");
     return {
       code: ErrorCode.WORKFLOW_STEP_FAILED,
@@ -168,8 +159,18 @@ export function createErrorFormatter(options: {
       };
     }
     if (original instanceof ArgumentValidationError) return fromValidation(original);
-    if (original instanceof AppError) {
-      return { code: original.code, message: original.message, extensions: original.extensions };
+    const appError = appErrorOf(original);
+    if (appError) {
+      // Thrown by a workflow's step: the client also learns which step refused.
+      const where =
+        original instanceof WorkflowStepError
+          ? { workflow: original.workflow, step: original.step }
+          : {};
+      return {
+        code: appError.code,
+        message: appError.message,
+        extensions: { ...appError.extensions, ...where },
+      };
     }
     if (original instanceof BrokerError) return fromBroker(original, logger);
     // GraphQL's and Apollo's own errors (parse, validation, variable coercion) carry a
@@ -208,16 +209,16 @@ export function createErrorFormatter(options: {
   };
 }
 
-/** The app's own error behind a GraphQL error, if any: unwrapped from the resolver and from its workflow step. */
-function appErrorOf(error: unknown): AppError | undefined {
-  const original = unwrapResolverError(error);
+/** The app's own error, thrown by a resolver or by a workflow's step (the broker wraps it), if any. */
+function appErrorOf(original: unknown): AppError | undefined {
   const cause = original instanceof WorkflowStepError ? original.cause : original;
   return cause instanceof AppError ? cause : undefined;
 }
 
 /**
  * Gives the HTTP response the status its errors call for, where GraphQL over HTTP has
- * one to give: 429 Too Many Requests with `Retry-After` for RATE_LIMITED, 503 Service
+ * one to give: the status an AppError asks for (429 Too Many Requests with `Retry-After`
+ * for RATE_LIMITED), 503 Service
  * Unavailable with `Retry-After: 1` while the database cannot be reached.
  */
 export function httpStatusFromErrors(): ApolloServerPlugin {
@@ -231,10 +232,10 @@ export function httpStatusFromErrors(): ApolloServerPlugin {
               response.http.headers.set("retry-after", "1");
               return;
             }
-            const appError = appErrorOf(error);
-            if (appError instanceof RateLimitedError) {
-              response.http.status = 429;
-              response.http.headers.set("retry-after", String(appError.retryAfterSeconds));
+            const status = appErrorOf(unwrapResolverError(error))?.httpStatus;
+            if (status) {
+              response.http.status = status.status;
+              response.http.headers.set("retry-after", String(status.retryAfterSeconds));
               return;
             }
           }

@@ -14,23 +14,18 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from "class-validator";
-import { canonicalEmail } from "../usecases/users/email.js";
 
-/** How each input field is called in messages. */
-const FIELD_LABELS: Readonly<Record<string, string>> = {
-  type: "Type",
-  title: "Title",
-  description: "Description",
-  durationMinutes: "Duration",
-  distanceKm: "Distance",
-  activityDate: "Date",
-  email: "E-mail",
-  password: "Password",
-};
+/** How each input field is called in messages; features register their fields' labels. */
+const fieldLabels = new Map<string, string>();
+
+/** Names input fields for people (`{ durationMinutes: "Duration" }`), in every message about them. */
+export function registerFieldLabels(labels: Readonly<Record<string, string>>): void {
+  for (const [field, label] of Object.entries(labels)) fieldLabels.set(field, label);
+}
 
 /** The field's name for a person ("Title"); the field's own name when it has none. */
 export function labelOf(field: string): string {
-  return FIELD_LABELS[field] ?? field;
+  return fieldLabels.get(field) ?? field;
 }
 
 const label = (args: ValidationArguments) => labelOf(args.property);
@@ -45,7 +40,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 // eslint-disable-next-line no-control-regex -- as above, with tab and line breaks allowed
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
 
-function rule(
+/** A validation rule about one field: `check` passes the value, `message` says what is wrong in words. */
+export function rule(
   name: string,
   check: (value: unknown) => boolean,
   message: (args: ValidationArguments) => string,
@@ -124,14 +120,5 @@ export function DateBetween(
       !(value instanceof Date) ||
       (value.getTime() >= earliest.getTime() && value.getTime() <= latest().getTime()),
     (args) => `${label(args)} must be ${describe}.`,
-  );
-}
-
-/** An address {@link canonicalEmail} accepts (it is stored in that form). */
-export function IsEmailAddress(): PropertyDecorator {
-  return rule(
-    "isEmailAddress",
-    (value) => typeof value === "string" && canonicalEmail(value) !== null,
-    () => "Enter a valid e-mail address, like name@example.com.",
   );
 }

@@ -1,5 +1,5 @@
 import { Ctx, Query, Resolver } from "type-graphql";
-import type { GraphQLContext } from "./context.js";
+import type { RequestContext } from "./context.js";
 import { toWorkflowType, WorkflowType } from "./workflow.type.js";
 
 @Resolver()
@@ -7,7 +7,7 @@ export class WorkflowResolver {
   @Query(() => [WorkflowType], {
     description: "Every named workflow, its steps and transaction options.",
   })
-  workflows(@Ctx() { broker }: GraphQLContext): WorkflowType[] {
+  workflows(@Ctx() { broker }: RequestContext): WorkflowType[] {
     return broker.listWorkflows().map(toWorkflowType);
   }
 }

@@ -1,22 +1,13 @@
 // Internal to the outbox: its errors. Import them from ./index.js.
 
-/** Every code an {@link OutboxError} can carry; stable, safe to switch on in logs and alerts. */
-export type OutboxErrorCode =
-  | "OUTBOX_UNKNOWN_TOPIC"
-  | "OUTBOX_MALFORMED_PAYLOAD"
-  | "OUTBOX_HANDLER_TIMEOUT"
-  | "OUTBOX_STOPPED"
-  | "OUTBOX_UNDELIVERABLE";
+import { CodedError, type OutboxErrorCode } from "../errors/index.js";
 
 /**
  * Base of the errors the outbox raises; none of them reaches a client. A message whose
  * handling fails is logged with its error, counted in `attempts`, and retried after a
  * back-off.
  */
-export abstract class OutboxError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: OutboxErrorCode;
-}
+export abstract class OutboxError extends CodedError<OutboxErrorCode> {}
 
 /** No handler is registered for the message's topic (a typo, or a handler not wired yet). */
 export class UnknownTopicError extends OutboxError {

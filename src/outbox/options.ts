@@ -1,4 +1,5 @@
 // Internal to the outbox: the dispatcher's tunables, their defaults and their checks.
+import { isWholeNumberIn, notAWholeNumberIn } from "../support/wholeNumber.js";
 
 export interface DispatcherTuning {
   /** Messages claimed (and handled inside one transaction) per batch. */
@@ -43,10 +44,8 @@ export function resolveTuning(given: Partial<DispatcherTuning>): DispatcherTunin
     const value = given[key];
     if (value === undefined) continue;
     const [min, max] = LIMITS[key];
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new RangeError(
-        `outbox ${key} must be a whole number from ${min} to ${max}, got ${value}`,
-      );
+    if (!isWholeNumberIn(value, min, max)) {
+      throw new RangeError(notAWholeNumberIn(`outbox ${key}`, min, max, value));
     }
     tuning[key] = value;
   }

@@ -1,7 +1,7 @@
 // Internal to the outbox: runs one message's handler, turning every failure into a value.
 import type { Logger } from "pino";
 import { HandlerTimeoutError, UnknownTopicError } from "./errors.js";
-import { toError } from "./toError.js";
+import { toError } from "../support/toError.js";
 import type { OutboxHandlers, OutboxMessage } from "./types.js";
 
 export type HandlerOutcome = { ok: true } | { ok: false; error: Error };

@@ -40,7 +40,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
         const row = await tx.activity.create({
           data: {
             userId: input.userId,
-            activityType: "run",
+            type: "run",
             title: input.slug,
             activityDate: new Date(),
           },

@@ -35,7 +35,7 @@ const createActivity = defineUseCase({
   async run(input: { userId: string }, { tx, step }: Context) {
     stepRuns.push(step);
     const row = await tx.activity.create({
-      data: { userId: input.userId, activityType: "run", title: "t", activityDate: new Date() },
+      data: { userId: input.userId, type: "run", title: "t", activityDate: new Date() },
     });
     return { activityId: row.id };
   },

@@ -11,7 +11,7 @@ const waitForRelease = defineUseCase({
   name: "WaitForRelease",
   async run(input: { userId: string }, { tx }: Context) {
     const row = await tx.activity.create({
-      data: { userId: input.userId, activityType: "run", title: "t", activityDate: new Date() },
+      data: { userId: input.userId, type: "run", title: "t", activityDate: new Date() },
     });
     entered();
     await new Promise<void>((resolve) => {

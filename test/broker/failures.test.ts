@@ -27,7 +27,7 @@ const createActivity = defineUseCase({
   async run(input: Input, { tx, step }: Context) {
     stepRuns.push(step);
     const row = await tx.activity.create({
-      data: { userId: input.userId, activityType: "run", title: "t", activityDate: new Date() },
+      data: { userId: input.userId, type: "run", title: "t", activityDate: new Date() },
     });
     await maybeFail(input, step);
     return { activityId: row.id };

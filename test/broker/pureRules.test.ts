@@ -9,7 +9,7 @@ import {
   WorkflowStepError,
   WorkflowTimeoutError,
 } from "../../src/broker/index.js";
-import { isSecretKey, redactSecrets } from "../../src/broker/redact.js";
+import { isSecretKey, redactSecrets } from "../../src/support/redactSecrets.js";
 import { findWriteConflict, retryableConflict } from "../../src/broker/writeConflict.js";
 
 describe("backoffDelayMs", () => {

@@ -28,7 +28,7 @@ const createActivity = defineUseCase({
     const row = await tx.activity.create({
       data: {
         userId: input.userId,
-        activityType: "run",
+        type: "run",
         title: input.title,
         activityDate: new Date(),
       },

@@ -13,7 +13,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("the %s database", (kind) 
     const activity = await prisma.activity.create({
       data: {
         userId: user.id,
-        activityType: "run",
+        type: "run",
         title: "Morning run",
         durationMinutes: 42,
         distanceKm: "10.125",

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { hashSessionToken } from "../../src/usecases/sessions/sessionToken.js";
+import { hashSessionToken } from "../../src/accounts/sessions.js";
 import {
   CREATE_ACTIVITY,
   errorCode,

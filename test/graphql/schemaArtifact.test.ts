@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { printApiSchema } from "../../src/graphql/printSchema.js";
+import { printApiSchema } from "../../src/schema.js";
 
 describe("schema.graphql", () => {
   it("is exactly the schema the code builds (run `npm run schema && npm run codegen` after changing it)", async () => {

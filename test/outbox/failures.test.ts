@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   createOutboxDispatcher,
-  createOutboxHandlers,
   PermanentDeliveryError,
   type OutboxHandlers,
 } from "../../src/outbox/index.js";
-import { WELCOME_EMAIL_TOPIC } from "../../src/usecases/users/queueWelcomeEmail.js";
+import { WELCOME_EMAIL_TOPIC, welcomeEmailHandlers } from "../../src/accounts/welcomeEmail.js";
 import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
 import { captureLogs, insertMessage, makeDue, recordingMailer } from "./fixtures.js";
 
@@ -88,7 +87,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
       const mailer = recordingMailer();
       const dispatcher = createOutboxDispatcher({
         prisma: database.prisma,
-        handlers: createOutboxHandlers({ mailer }),
+        handlers: welcomeEmailHandlers(mailer),
         logger,
       });
       const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
@@ -144,7 +143,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
       });
       const dispatcher = createOutboxDispatcher({
         prisma: database.prisma,
-        handlers: createOutboxHandlers({ mailer }),
+        handlers: welcomeEmailHandlers(mailer),
         logger,
       });
       const id = await insertMessage(database.prisma, {
@@ -189,7 +188,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
         .filter((line) => line.msg.startsWith("outbox message failed"))
         .map((line) => (line.err as { message: string }).message);
       expect(errors).toEqual([
-        'A handler threw a non-Error value: "just a string"',
+        'A non-Error value was thrown: "just a string"',
         "thrown before any promise",
         'The handler for topic "test.hangs" did not finish within 50 ms',
       ]);

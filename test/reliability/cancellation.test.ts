@@ -34,7 +34,7 @@ const createActivity = defineUseCase({
   name: "CreateActivity",
   async run(input: { userId: string }, { tx }: Context) {
     const row = await tx.activity.create({
-      data: { userId: input.userId, activityType: "run", title: "t", activityDate: new Date() },
+      data: { userId: input.userId, type: "run", title: "t", activityDate: new Date() },
     });
     return { activityId: row.id };
   },

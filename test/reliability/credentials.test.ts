@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBroker } from "../../src/broker/index.js";
-import { createReadModel } from "../../src/queries/readModel.js";
-import { createAttemptLimits } from "../../src/usecases/users/attemptLimits.js";
-import { createPasswordHasher, type PasswordHasher } from "../../src/usecases/users/password.js";
-import { createWorkflows } from "../../src/workflows/index.js";
+import { createAccountReads } from "../../src/accounts/account.reads.js";
+import { createAttemptLimits } from "../../src/accounts/attemptLimits.js";
+import { createPasswordHasher, type PasswordHasher } from "../../src/accounts/passwords.js";
+import { createAccountWorkflows } from "../../src/accounts/workflows.js";
 import { errorCode, graphql, LOGIN, registerUser } from "../helpers/graphqlClient.js";
 import { startTestServer, useTestServer, type TestServer } from "../helpers/httpServer.js";
 import {
@@ -62,7 +62,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
           return real.verify(password, stored);
         },
       };
-      const workflows = createWorkflows({
+      const workflows = createAccountWorkflows({
         passwords,
         limits: createAttemptLimits(
           {
@@ -73,8 +73,9 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
           },
           { kind: "memory" },
         ),
-        accounts: createReadModel(database.prisma),
+        accounts: createAccountReads(database.prisma),
         sessionTtlMs: 60_000,
+        now: () => new Date(),
       });
       const broker = createBroker({
         client: database.transactions,

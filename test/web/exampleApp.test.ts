@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashSessionToken } from "../../src/usecases/sessions/sessionToken.js";
+import { hashSessionToken } from "../../src/accounts/sessions.js";
 import { startTestServer, type TestServer } from "../helpers/httpServer.js";
 import { launchChromium } from "./support/chromium.js";
 import { screenshotIfFailed } from "./support/screenshots.js";
