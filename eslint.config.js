@@ -2,6 +2,32 @@ import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+/**
+ * Folders used through their index.ts only: machinery (broker, outbox, db, graphql, errors)
+ * and features. src/db has a second, light entry: config.ts (its settings, without Prisma).
+ */
+const entryPointOnly = [
+  "broker",
+  "outbox",
+  "db",
+  "graphql",
+  "errors",
+  "accounts",
+  "activities",
+].map((folder) => ({
+  regex: `(^|/)${folder}/(?!index\\.js$${folder === "db" ? "|config\\.js$" : ""}).+`,
+  message: `Import src/${folder} through its index.ts only (within the folder, import its files directly).`,
+}));
+const noTestImports = {
+  group: ["**/test/**"],
+  message: "Production code never imports test helpers.",
+};
+const noFeatureImports = {
+  regex: "(^|/)(accounts|activities)/|^\\.\\./(server|schema|main)\\.js$",
+  message:
+    "The machinery never imports a feature or the composition root: features register what it needs (handlers, labels, services).",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -43,8 +69,9 @@ export default tseslint.config(
                 "@apollo/*",
                 "express",
                 "**/graphql/**",
-                "**/usecases/**",
-                "**/workflows/**",
+                "**/accounts/**",
+                "**/activities/**",
+                "**/outbox/**",
                 "**/db/**",
                 "**/generated/**",
                 "@prisma/*",
@@ -58,22 +85,46 @@ export default tseslint.config(
     },
   },
   {
+    // Every other folder reaches the machinery and the features through their index.ts
+    // only, and production code never imports the tests.
     files: ["src/**/*.ts"],
     ignores: ["src/broker/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [...entryPointOnly, noTestImports] }],
+    },
+  },
+  {
+    // The machinery is generic: it never imports a feature, nor the composition root that
+    // wires the features into it (server.ts, schema.ts, main.ts).
+    files: [
+      "src/broker/**/*.ts",
+      "src/outbox/**/*.ts",
+      "src/db/**/*.ts",
+      "src/graphql/**/*.ts",
+      "src/http/**/*.ts",
+      "src/errors/**/*.ts",
+      "src/support/**/*.ts",
+    ],
+    ignores: ["src/broker/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [...entryPointOnly, noTestImports, noFeatureImports] },
+      ],
+    },
+  },
+  {
+    // src/support holds plain helpers: it imports nothing of the app at all.
+    files: ["src/support/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
           patterns: [
             {
-              regex: "broker/(?!index\\.js$).+",
-              message: "Import the broker through src/broker/index.ts only.",
+              regex: "^\\.\\./",
+              message: "src/support imports nothing of the app: every folder may use it.",
             },
-            {
-              regex: "outbox/(?!index\\.js$).+",
-              message: "Import the outbox through src/outbox/index.ts only.",
-            },
-            { group: ["**/test/**"], message: "Production code never imports test helpers." },
           ],
         },
       ],

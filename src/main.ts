@@ -8,6 +8,9 @@
  */
 import { ConfigError, loadConfig, type AppConfig } from "./config.js";
 import { describeDatabase } from "./db/config.js";
+// Not through db/index.js, which loads the Prisma client's modules: the database starts
+// opening first, and they load while it does.
+// eslint-disable-next-line no-restricted-imports
 import { openDatabase } from "./db/database.js";
 
 function readConfig(): AppConfig {
