@@ -11,6 +11,7 @@ const entryPointOnly = [
   "outbox",
   "db",
   "graphql",
+  "http",
   "errors",
   "accounts",
   "activities",

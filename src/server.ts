@@ -5,18 +5,13 @@
 // type-graphql reads the decorators' metadata through it: loaded before any decorated class.
 import "reflect-metadata";
 import { createServer, type Server } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, {
-  type ErrorRequestHandler,
-  type Express,
-  type RequestHandler,
-  type Response,
-} from "express";
+import express, { type Express } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import { createAccountsFeature, type AccountsContext } from "./accounts/index.js";
@@ -29,15 +24,19 @@ import {
   type OutageMonitor,
   type TransactionClient,
 } from "./db/index.js";
-import { ErrorCode } from "./errors/index.js";
 import {
   createErrorFormatter,
   createQueryLimiter,
   createRequestContext,
   httpStatusFromErrors,
-  type QueryLimiter,
 } from "./graphql/index.js";
-import { gracefulShutdown } from "./http/gracefulShutdown.js";
+import {
+  abortedWhenClientLeaves,
+  gracefulShutdown,
+  healthProbes,
+  jsonErrorHandler,
+  rejectCostlyQueries,
+} from "./http/index.js";
 import {
   createLoggingMailer,
   createOutboxDispatcher,
@@ -89,8 +88,6 @@ export interface ApiServer {
    */
   shutdown(): Promise<void>;
 }
-
-const READINESS_TIMEOUT_MS = 2_000;
 
 export async function createApiServer({
   config,
@@ -167,25 +164,14 @@ export async function createApiServer({
     }),
   );
 
-  /** Liveness: the process is up and serving HTTP. */
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-
-  /** Readiness: the database answers (and we are not shutting down). */
-  app.get("/readyz", async (_req, res) => {
-    if (http.draining) {
-      res.status(503).json({ status: "unavailable", reason: "shutting down" });
-      return;
-    }
-    try {
-      await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
-      res.json({ status: "ready" });
-    } catch (error) {
-      if (!outage.observe(error)) logger.warn({ err: error }, "readiness check failed");
-      res.status(503).json({ status: "unavailable", reason: "database unreachable" });
-    }
-  });
+  app.use(
+    healthProbes({
+      draining: () => http.draining,
+      ping: () => database.ping(),
+      isOutage: (error) => outage.observe(error),
+      logger,
+    }),
+  );
 
   app.use(
     "/graphql",
@@ -254,82 +240,4 @@ export async function createApiServer({
       return shutdownPromise;
     },
   };
-}
-
-/**
- * Answers 400, before Apollo parses, validates or runs anything, a document over the
- * query limits (see queryLimits.ts). Batched or persisted requests have no query text
- * here: Apollo refuses batches, and a persisted query sent by hash was checked when its text came.
- */
-function rejectCostlyQueries(check: QueryLimiter): RequestHandler {
-  return (req, res, next) => {
-    const source: unknown = req.method === "GET" ? req.query.query : req.body?.query;
-    const violation = typeof source === "string" ? check(source) : undefined;
-    if (!violation) {
-      next();
-      return;
-    }
-    req.log.info({ limit: violation.limit }, "query over a limit refused");
-    res.status(400).json({
-      errors: [
-        {
-          message: violation.message,
-          extensions: {
-            code: ErrorCode.GRAPHQL_VALIDATION_FAILED,
-            limit: violation.limit,
-            max: violation.max,
-          },
-        },
-      ],
-    });
-  };
-}
-
-/**
- * A signal that aborts when the connection closes before the response has been written:
- * the client went away, and no one will read what the request would still write.
- */
-function abortedWhenClientLeaves(res: Response): AbortSignal {
-  const controller = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) controller.abort(new Error("the client closed the connection"));
-  });
-  return controller.signal;
-}
-
-/** Malformed bodies (bad JSON, too large) get a GraphQL-shaped JSON error, not Express's HTML page. */
-const jsonErrorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
-  if (res.headersSent) {
-    next(error);
-    return;
-  }
-  const status = (error as { status?: unknown }).status;
-  if (typeof status === "number" && status >= 400 && status < 500) {
-    const message =
-      status === 413 ? "The request body is too large." : "The request body is not valid JSON.";
-    res.status(status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_REQUEST } }] });
-    return;
-  }
-  req.log.error({ err: error }, "unhandled request error");
-  res.status(500).json({
-    errors: [
-      { message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
-    ],
-  });
-};
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
