@@ -151,10 +151,11 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     }
     checkRunOptions(overrides, where);
     const { signal, ...transactionOverrides } = overrides ?? {};
-    const options = resolveTransactionOptions(
-      [transactionOverrides, workflow.options, defaults],
-      where,
-    );
+    // Resolved once, when the workflow was registered; again only for a run that overrides them.
+    const options =
+      Object.keys(transactionOverrides).length === 0
+        ? registered.options
+        : resolveTransactionOptions([transactionOverrides, registered.options], where);
     const aborted = () =>
       new WorkflowAbortedError({
         workflow: workflow.name,
