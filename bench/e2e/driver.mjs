@@ -1,0 +1,168 @@
+// One in-process contender of `npm run bench:e2e`, in a process of its own (forked by
+// bench/e2e.mjs, which talks to it over IPC), so that its CPU time and RSS are its own.
+// It does the createActivity workflow's three writes in one transaction, one of three ways:
+//
+//   raw     pg: BEGIN; INSERT activity; INSERT notification; UPDATE user_stats; COMMIT
+//   prisma  the app's Prisma client (openDatabase from dist/db): prisma.$transaction(async tx => ...)
+//   broker  broker.run(createActivityWorkflow), as the API runs it, without HTTP and GraphQL
+//
+// and drives it in a closed loop: `concurrency` clients, each its own user, each starting
+// its next operation when the last one finished, for `seconds`.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { latencySummary } from "./measure.mjs";
+
+const kind = process.argv[2];
+const url = process.env.DATABASE_URL;
+const poolSize = Number(process.env.DATABASE_POOL_SIZE);
+
+/** What every contender writes: the input the API builds from `{type: "run", title: "bench"}`. */
+const newActivity = (userId) => ({
+  userId,
+  type: "run",
+  title: "bench",
+  description: null,
+  durationMinutes: null,
+  distanceKm: null,
+  activityDate: new Date(),
+});
+
+async function rawPg() {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  async function createActivity(userId) {
+    const input = newActivity(userId);
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query(
+        `INSERT INTO activities (id, user_id, activity_type, title, description, duration_minutes,
+           distance_km, activity_date, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) RETURNING *`,
+        [
+          randomUUID(),
+          userId,
+          input.type,
+          input.title,
+          input.description,
+          input.durationMinutes,
+          input.distanceKm,
+          input.activityDate,
+        ],
+      );
+      await client.query(
+        "INSERT INTO notifications (id, user_id, message) VALUES ($1, $2, $3) RETURNING id",
+        [randomUUID(), userId, `Activity logged: ${rows[0].title}`],
+      );
+      await client.query(
+        `UPDATE user_stats SET total_activities = total_activities + 1, updated_at = now()
+         WHERE user_id = $1 RETURNING total_activities`,
+        [userId],
+      );
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  return { createActivity, close: () => pool.end() };
+}
+
+async function prismaTransaction() {
+  const { openDatabase } = await import("../../dist/db/index.js");
+  const database = await openDatabase({ kind: "postgres", url, poolSize });
+  // The workflow's three use cases, written out by hand (createActivity.workflow.ts).
+  async function createActivity(userId) {
+    const input = newActivity(userId);
+    await database.prisma.$transaction(
+      async (tx) => {
+        const { type, title, description, durationMinutes, distanceKm, activityDate } = input;
+        const activity = await tx.activity.create({
+          data: { userId, type, title, description, durationMinutes, distanceKm, activityDate },
+        });
+        await tx.notification.create({
+          data: { userId, message: `Activity logged: ${activity.title}` },
+          select: { id: true },
+        });
+        await tx.userStats.update({
+          where: { userId },
+          data: { totalActivities: { increment: 1 } },
+          select: { totalActivities: true },
+        });
+      },
+      { isolationLevel: "ReadCommitted", timeout: 5_000 },
+    );
+  }
+  return { createActivity, close: () => database.close() };
+}
+
+async function broker() {
+  const [{ openDatabase }, { createBroker }, { createActivityWorkflow }] = await Promise.all([
+    import("../../dist/db/index.js"),
+    import("../../dist/broker/index.js"),
+    import("../../dist/activities/index.js"),
+  ]);
+  const database = await openDatabase({ kind: "postgres", url, poolSize });
+  // As the server creates it: through database.transactions (cancels on abort), silent logs.
+  const runner = createBroker({
+    client: database.transactions,
+    workflows: [createActivityWorkflow],
+  });
+  return {
+    createActivity: (userId) => runner.run(createActivityWorkflow, newActivity(userId)),
+    close: () => database.close(),
+  };
+}
+
+const contenders = { raw: rawPg, prisma: prismaTransaction, broker };
+if (!contenders[kind]) throw new Error(`unknown contender ${kind}`);
+const contender = await contenders[kind]();
+
+/** `concurrency` closed loops, client i as userIds[i], until `seconds` have passed. */
+async function run({ concurrency, seconds, userIds }) {
+  const latencies = [];
+  const errors = new Map();
+  let ok = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, client) => {
+      const userId = userIds[client % userIds.length];
+      while (performance.now() < until) {
+        const begun = performance.now();
+        try {
+          await contender.createActivity(userId);
+          latencies.push(performance.now() - begun);
+          ok += 1;
+        } catch (error) {
+          const key = error?.code ?? error?.name ?? String(error);
+          errors.set(key, (errors.get(key) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    ok,
+    errors: Object.fromEntries(errors),
+    elapsedMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    ...latencySummary(latencies),
+  };
+}
+
+process.on("message", async (message) => {
+  if (message.type === "run") {
+    process.send({ type: "result", result: await run(message) });
+  } else if (message.type === "close") {
+    await contender.close();
+    process.disconnect();
+    process.exit(0);
+  }
+});
+// The benchmark went away: do not linger.
+process.on("disconnect", () => process.exit(0));
+process.send({ type: "ready" });
