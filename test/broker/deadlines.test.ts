@@ -29,6 +29,8 @@ let seenSignal: AbortSignal | undefined;
 /** Settles when the last "Lingering" step, which ignores the abort, has finished its work. */
 let lingering: Promise<unknown> = Promise.resolve();
 let lingerWokeUp = false;
+/** Wakes the "Lingering" step up: the test does, once it has seen the run settle. */
+let wakeLingering = () => {};
 
 const createActivity = defineUseCase({
   name: "CreateActivity",
@@ -51,14 +53,19 @@ const updateStats = defineUseCase({
     return { counted: true };
   },
 });
-/** Ignores its signal: sleeps `sleepMs`, then tries to write through the transaction anyway. */
+/** Ignores its signal: sleeps until the test wakes it, then tries to write through the transaction anyway. */
 const lingers = defineUseCase({
   name: "Lingering",
-  async run(input: { userId: string; sleepMs: number }, { tx, step }: Context) {
+  async run(input: { userId: string }, { tx, step }: Context) {
     stepRuns.push(step);
     lingerWokeUp = false;
+    // Or after 10 s: a run that waited for the step then settles, and the test says so.
+    const woken = Promise.race([
+      new Promise<void>((resolve) => (wakeLingering = resolve)),
+      sleep(10_000),
+    ]);
     const work = (async () => {
-      await sleep(input.sleepMs);
+      await woken;
       lingerWokeUp = true;
       await tx.notification.create({ data: { userId: input.userId, message: "too late" } });
     })();
@@ -93,10 +100,12 @@ const blocks = defineUseCase({
   },
 });
 
-const lingeringWorkflow = defineWorkflow<{ userId: string; sleepMs: number }>()(
+// A deadline long enough for CreateActivity's insert on a busy machine: the deadline is
+// to pass in Lingering, which does not return before the test wakes it.
+const lingeringWorkflow = defineWorkflow<{ userId: string }>()(
   "lingering",
   [createActivity, lingers, updateStats],
-  { timeout: 300 },
+  { timeout: 1_000 },
 );
 const abortWorkflow = defineWorkflow<{ userId: string }>()(
   "abort",
@@ -136,19 +145,19 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("deadlines on the %s datab
     const userId = await insertUser(database.prisma);
     const unhandled = watchUnhandledRejections();
     stepRuns.length = 0;
-    // The step sleeps ten times the deadline, so that even on a loaded machine the run
-    // settles before the step wakes, unless the run waits for the step.
+    // The step sleeps until the run has settled (or 10 s have passed: see Lingering).
     const error = await brokerFor()
-      .run(lingeringWorkflow, { userId, sleepMs: 3_000 })
+      .run(lingeringWorkflow, { userId })
       .catch((e: unknown) => e);
     const stepStillAsleep = !lingerWokeUp;
+    wakeLingering();
 
     expect(error).toBeInstanceOf(WorkflowTimeoutError);
     expect(error).toMatchObject({
       code: "WORKFLOW_TIMEOUT",
       workflow: "lingering",
       step: "Lingering",
-      timeoutMs: 300,
+      timeoutMs: 1_000,
     });
     // The run did not wait for the step that ignored its signal.
     expect(stepStillAsleep).toBe(true);
