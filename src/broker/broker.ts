@@ -11,7 +11,7 @@ import {
   WorkflowRetriesExhaustedError,
   WorkflowTimeoutError,
 } from "./errors.js";
-import { createBrokerLogger } from "./logger.js";
+import { createBrokerLogger, lazyChild } from "./logger.js";
 import { checkRunOptions, checkTransactionOptions, resolveTransactionOptions } from "./options.js";
 import { runBeforeTransaction } from "./beforeTransaction.js";
 import { runAttempt, type StepTiming } from "./runAttempt.js";
@@ -165,7 +165,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     if (signal?.aborted) throw aborted();
 
     // Stage 3: attempt the transaction, and re-attempt it after write conflicts.
-    const runLogger = logger.child({ workflow: workflow.name, runId: randomUUID() });
+    const runLogger = lazyChild(logger, { workflow: workflow.name, runId: randomUUID() });
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
 
@@ -180,7 +180,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           available: input,
           result: {},
           attempt: 1,
-          logger: runLogger.child({ attempt: 1 }),
+          logger: lazyChild(runLogger, { attempt: 1 }),
           timings,
         },
         options.timeout,
@@ -196,7 +196,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     const transactional = workflow.steps.slice(split);
 
     for (let attempt = 1; ; attempt++) {
-      const attemptLogger = runLogger.child({ attempt });
+      const attemptLogger = lazyChild(runLogger, { attempt });
       attemptLogger.debug(
         { isolationLevel: options.isolationLevel, timeoutMs: options.timeout },
         "attempt started",

@@ -1,4 +1,5 @@
 // Internal to the broker: one attempt of a run, in one transaction.
+import { lazyChild } from "./logger.js";
 import type { Logger } from "pino";
 import { startDeadline, untilAborted, type Deadline } from "./deadline.js";
 import {
@@ -188,7 +189,7 @@ export async function runSteps<Tx>(
     if (deadline.expired()) throw deadline.signal.reason;
 
     // Stage 2: run the step, waiting no longer than the deadline.
-    const stepLogger = logger.child({ step: step.name });
+    const stepLogger = lazyChild(logger, { step: step.name });
     const context = Object.freeze({
       ...(tx === undefined ? {} : { tx }),
       signal: deadline.signal,
