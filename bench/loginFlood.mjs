@@ -146,7 +146,7 @@ await admin.query("DROP DATABASE IF EXISTS activelog_bench_flood WITH (FORCE)");
 await admin.query("CREATE DATABASE activelog_bench_flood");
 await admin.end();
 const databaseUrl = new URL("/activelog_bench_flood", serverUrl).toString();
-const { migrateDatabase } = await import("../dist/db/migrations/index.js");
+const { migrateDatabase } = await import("../dist/db/migrations/migrate.js");
 await migrateDatabase({ kind: "postgres", url: databaseUrl, poolSize: 2 });
 const scratch = await mkdtemp(join(tmpdir(), "activelog-bench-flood-"));
 

@@ -54,7 +54,7 @@ async function postgresDatabase() {
   await admin.query("CREATE DATABASE activelog_bench_start");
   await admin.end();
   url.pathname = "/activelog_bench_start";
-  const { migrateDatabase } = await import("../dist/db/migrations/index.js");
+  const { migrateDatabase } = await import("../dist/db/migrations/migrate.js");
   await migrateDatabase({ kind: "postgres", url: url.toString(), poolSize: 2 });
   return url.toString();
 }

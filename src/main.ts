@@ -9,6 +9,7 @@
 import { ConfigError, loadConfig, type AppConfig } from "./config.js";
 import { describeDatabase } from "./db/config.js";
 import { openDatabase } from "./db/database.js";
+import { migrationCommands, migrationPaths } from "./db/migrationSetup.js";
 
 function readConfig(): AppConfig {
   try {
@@ -32,8 +33,12 @@ async function main(): Promise<void> {
   const database = await opening;
   logger.info({ database: describeDatabase(config.database) }, "database connected");
   if (config.database.kind === "embedded") {
-    const { applyPendingMigrations } = await import("./db/migrations/applyMigrations.js");
-    const { appliedMigrationNames } = await applyPendingMigrations(database.adapterFactory);
+    const { applyPendingMigrations } = await import("@activelog/prisma-wasm-migrate");
+    const { appliedMigrationNames } = await applyPendingMigrations(
+      database.adapterFactory,
+      migrationPaths,
+      { commands: migrationCommands },
+    );
     logger.info(
       { appliedMigrationNames },
       appliedMigrationNames.length ? "migrations applied" : "database schema up to date",

@@ -6,8 +6,9 @@ import {
   createMigration,
   diffMigrationsToSchema,
   MigrationNameInvalidError,
-} from "../../src/db/migrations/index.js";
+} from "@activelog/prisma-wasm-migrate";
 import { openDatabase } from "../../src/db/index.js";
+import { migrationCommands } from "../../src/db/migrationSetup.js";
 import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
 
 const NOW = new Date("2099-03-04T05:06:07.890Z");
@@ -62,6 +63,7 @@ describe("createMigration", () => {
       const { appliedMigrationNames } = await applyPendingMigrations(
         database.adapterFactory,
         migrations.paths,
+        { commands: migrationCommands },
       );
       expect(appliedMigrationNames.at(-1)).toBe(created!.migrationName);
       await database.prisma.$executeRawUnsafe(

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { diffMigrationsToSchema } from "../../src/db/migrations/index.js";
+import { diffMigrationsToSchema } from "@activelog/prisma-wasm-migrate";
+import { migrationPaths } from "../../src/db/migrationSetup.js";
 import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
 
 describe("schema drift", () => {
@@ -10,7 +11,7 @@ describe("schema drift", () => {
   });
 
   it("finds no difference between prisma/schema.prisma and prisma/migrations", async () => {
-    const missingMigration = await diffMigrationsToSchema();
+    const missingMigration = await diffMigrationsToSchema(migrationPaths);
     expect(
       missingMigration,
       "schema.prisma has changes no migration makes: run npm run db:migration -- <name>",

@@ -4,14 +4,14 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   applyPendingMigrations,
-  defaultMigrationPaths,
   FailedMigrationInDatabaseError,
   MigrationEditedError,
   MigrationFailedError,
   MigrationNotResolvableError,
   resolveMigration,
-} from "../../src/db/migrations/index.js";
+} from "@activelog/prisma-wasm-migrate";
 import type { Database } from "../../src/db/index.js";
+import { migrationCommands, migrationPaths } from "../../src/db/migrationSetup.js";
 import {
   copyOfMigrations,
   projectMigrationNames,
@@ -76,7 +76,9 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
     const database = await emptyDatabase();
     const names = await projectMigrationNames();
 
-    const result = await applyPendingMigrations(database.adapterFactory);
+    const result = await applyPendingMigrations(database.adapterFactory, migrationPaths, {
+      commands: migrationCommands,
+    });
 
     expect(result.appliedMigrationNames).toEqual(names);
     expect(await database.prisma.user.count()).toBe(0);
@@ -84,7 +86,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
     expect(rows.map((row) => row.migration_name)).toEqual(names);
     for (const row of rows) {
       const script = await readFile(
-        join(defaultMigrationPaths.migrationsDir, row.migration_name, "migration.sql"),
+        join(migrationPaths.migrationsDir, row.migration_name, "migration.sql"),
         "utf8",
       );
       expect(row).toEqual({
@@ -103,7 +105,9 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
 
   it("creates _prisma_migrations with the columns and types Prisma's native engine uses", async () => {
     const database = await emptyDatabase();
-    await applyPendingMigrations(database.adapterFactory);
+    await applyPendingMigrations(database.adapterFactory, migrationPaths, {
+      commands: migrationCommands,
+    });
     const columns = await database.prisma.$queryRawUnsafe<unknown[]>(
       `SELECT column_name, data_type, character_maximum_length, is_nullable
          FROM information_schema.columns WHERE table_name = '_prisma_migrations'
@@ -130,10 +134,14 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
 
   it("does nothing when every migration is already applied", async () => {
     const database = await emptyDatabase();
-    await applyPendingMigrations(database.adapterFactory);
+    await applyPendingMigrations(database.adapterFactory, migrationPaths, {
+      commands: migrationCommands,
+    });
     const before = await history(database);
 
-    const again = await applyPendingMigrations(database.adapterFactory);
+    const again = await applyPendingMigrations(database.adapterFactory, migrationPaths, {
+      commands: migrationCommands,
+    });
 
     expect(again.appliedMigrationNames).toEqual([]);
     expect(await history(database)).toEqual(before);
@@ -142,13 +150,17 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("applies only the migrations added since the last run", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths);
+    await applyPendingMigrations(database.adapterFactory, folder.paths, {
+      commands: migrationCommands,
+    });
     await folder.writeMigration(
       "20990101000000_add_notes",
       `CREATE TABLE "notes" ("id" INTEGER);\n`,
     );
 
-    const result = await applyPendingMigrations(database.adapterFactory, folder.paths);
+    const result = await applyPendingMigrations(database.adapterFactory, folder.paths, {
+      commands: migrationCommands,
+    });
 
     expect(result.appliedMigrationNames).toEqual(["20990101000000_add_notes"]);
     expect(await tableExists(database, "notes")).toBe(true);
@@ -158,7 +170,9 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
 
-    const failure = await applyPendingMigrations(database.adapterFactory, folder.paths).then(
+    const failure = await applyPendingMigrations(database.adapterFactory, folder.paths, {
+      commands: migrationCommands,
+    }).then(
       () => expect.unreachable("the broken migration applied"),
       (error: unknown) => error,
     );
@@ -191,7 +205,11 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
     const folder = await migrations({
       "20990101000000_typo": `CREATE TABLE "a" ("id" INTEGER);\n\nSELEC 1;\n`,
     });
-    await expect(applyPendingMigrations(database.adapterFactory, folder.paths)).rejects.toThrow(
+    await expect(
+      applyPendingMigrations(database.adapterFactory, folder.paths, {
+        commands: migrationCommands,
+      }),
+    ).rejects.toThrow(
       /failed: syntax error at or near "SELEC" \(SQLSTATE 42601, line 3 of migration.sql\)/,
     );
   });
@@ -199,14 +217,16 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("refuses to apply anything after a failed migration until it is resolved, then applies the fixed one", async () => {
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
-    await expect(applyPendingMigrations(database.adapterFactory, folder.paths)).rejects.toThrow(
-      MigrationFailedError,
-    );
+    await expect(
+      applyPendingMigrations(database.adapterFactory, folder.paths, {
+        commands: migrationCommands,
+      }),
+    ).rejects.toThrow(MigrationFailedError);
     await folder.writeMigration("20990201000000_later", `CREATE TABLE "later" ("id" INTEGER);\n`);
 
-    const refusal = await applyPendingMigrations(database.adapterFactory, folder.paths).catch(
-      (error: unknown) => error,
-    );
+    const refusal = await applyPendingMigrations(database.adapterFactory, folder.paths, {
+      commands: migrationCommands,
+    }).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(FailedMigrationInDatabaseError);
     expect(refusal).toMatchObject({
@@ -225,7 +245,9 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
       "rolled-back",
       folder.paths,
     );
-    const result = await applyPendingMigrations(database.adapterFactory, folder.paths);
+    const result = await applyPendingMigrations(database.adapterFactory, folder.paths, {
+      commands: migrationCommands,
+    });
 
     expect(result.appliedMigrationNames).toEqual([BROKEN_MIGRATION.name, "20990201000000_later"]);
     const rows = (await history(database)).filter(
@@ -240,11 +262,19 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("marks a failed migration applied without running it, for changes made by hand", async () => {
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
-    await expect(applyPendingMigrations(database.adapterFactory, folder.paths)).rejects.toThrow();
+    await expect(
+      applyPendingMigrations(database.adapterFactory, folder.paths, {
+        commands: migrationCommands,
+      }),
+    ).rejects.toThrow();
 
     await resolveMigration(database.adapterFactory, BROKEN_MIGRATION.name, "applied", folder.paths);
 
-    expect(await applyPendingMigrations(database.adapterFactory, folder.paths)).toEqual({
+    expect(
+      await applyPendingMigrations(database.adapterFactory, folder.paths, {
+        commands: migrationCommands,
+      }),
+    ).toEqual({
       appliedMigrationNames: [],
     });
     await expect(
@@ -255,7 +285,9 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("refuses, naming the migration, when an applied migration.sql was edited afterwards", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths);
+    await applyPendingMigrations(database.adapterFactory, folder.paths, {
+      commands: migrationCommands,
+    });
     const [first] = await folder.migrationNames();
     const path = join(folder.paths.migrationsDir, first!, "migration.sql");
     await writeFile(path, (await readFile(path, "utf8")) + "\n-- an afterthought\n");
@@ -264,9 +296,9 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
       `CREATE TABLE "notes" ("id" INTEGER);\n`,
     );
 
-    const refusal = await applyPendingMigrations(database.adapterFactory, folder.paths).catch(
-      (error: unknown) => error,
-    );
+    const refusal = await applyPendingMigrations(database.adapterFactory, folder.paths, {
+      commands: migrationCommands,
+    }).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(MigrationEditedError);
     expect(refusal).toMatchObject({ code: "MIGRATION_EDITED", migrationNames: [first] });
@@ -277,12 +309,18 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("does not count other line endings (a CRLF checkout) as an edit", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths);
+    await applyPendingMigrations(database.adapterFactory, folder.paths, {
+      commands: migrationCommands,
+    });
     for (const name of await folder.migrationNames()) {
       const path = join(folder.paths.migrationsDir, name, "migration.sql");
       await writeFile(path, (await readFile(path, "utf8")).replace(/\n/g, "\r\n"));
     }
-    await expect(applyPendingMigrations(database.adapterFactory, folder.paths)).resolves.toEqual({
+    await expect(
+      applyPendingMigrations(database.adapterFactory, folder.paths, {
+        commands: migrationCommands,
+      }),
+    ).resolves.toEqual({
       appliedMigrationNames: [],
     });
   });

@@ -4,11 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  applyPendingMigrations,
-  DatabaseUnreachableError,
-  migrateDatabase,
-} from "../../src/db/migrations/index.js";
+import { applyPendingMigrations, DatabaseUnreachableError } from "@activelog/prisma-wasm-migrate";
+import { migrationCommands, migrationPaths } from "../../src/db/migrationSetup.js";
+import { migrateDatabase } from "../../src/db/migrations/migrate.js";
 
 const UNREACHABLE_URL = "postgresql://postgres:s3cret@127.0.0.1:1/x";
 
@@ -35,7 +33,10 @@ describe("migrating a database that cannot be reached", () => {
   it("fails the same way when the server starts applying through a bare adapter factory", async () => {
     const factory = new PrismaPg({ connectionString: UNREACHABLE_URL });
     await expect(
-      applyPendingMigrations(factory, undefined, { databaseDescription: "the test server" }),
+      applyPendingMigrations(factory, migrationPaths, {
+        commands: migrationCommands,
+        databaseDescription: "the test server",
+      }),
     ).rejects.toThrow(
       new DatabaseUnreachableError(
         "Cannot reach the test server: Can't reach database server at 127.0.0.1:1",

@@ -11,7 +11,8 @@ import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { buildProject } from "./buildProject.js";
 import { openDatabase, type Database } from "../../src/db/index.js";
-import { applyPendingMigrations } from "../../src/db/migrations/index.js";
+import { applyPendingMigrations } from "@activelog/prisma-wasm-migrate";
+import { migrationCommands, migrationPaths } from "../../src/db/migrationSetup.js";
 import {
   TEST_SERVER_URL,
   testDatabaseUrl,
@@ -21,7 +22,9 @@ import {
 
 async function migrate(database: Database): Promise<void> {
   try {
-    await applyPendingMigrations(database.adapterFactory);
+    await applyPendingMigrations(database.adapterFactory, migrationPaths, {
+      commands: migrationCommands,
+    });
   } finally {
     await database.close();
   }

@@ -5,7 +5,8 @@
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultMigrationPaths, type MigrationPaths } from "../../src/db/migrations/index.js";
+import type { MigrationPaths } from "@activelog/prisma-wasm-migrate";
+import { migrationPaths as defaultMigrationPaths } from "../../src/db/migrationSetup.js";
 
 export interface MigrationFolder {
   readonly paths: MigrationPaths;

@@ -3,7 +3,8 @@
  *
  * Writes the next migration from the difference between the migrations and schema.prisma.
  */
-import { createMigration } from "../migrations/createMigration.js";
+import { createMigration } from "@activelog/prisma-wasm-migrate";
+import { dataDirTemplateArchive } from "../embedded/dataDirTemplate.js";
 import {
   displayPath,
   migrationPathsFrom,
@@ -35,7 +36,10 @@ export async function createMigrationCommand(io: CommandIo): Promise<void> {
   if (extra.length > 0) throw new UsageError(`Unexpected argument: ${extra[0]}`);
   const paths = migrationPathsFrom(values);
 
-  const created = await createMigration(name, { paths });
+  const created = await createMigration(name, {
+    paths,
+    blankDataDirArchive: dataDirTemplateArchive(),
+  });
   if (created === null) {
     io.out(
       `No changes: ${displayPath(paths.schemaPath)} and the migrations in ` +

@@ -8,8 +8,8 @@
  */
 import { relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { MigrationError } from "../migrations/migrationErrors.js";
-import { defaultMigrationPaths, type MigrationPaths } from "../migrations/migrationFiles.js";
+import { MigrationError, type MigrationPaths } from "@activelog/prisma-wasm-migrate";
+import { migrationPaths as defaultMigrationPaths } from "../migrationSetup.js";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";

@@ -9,9 +9,14 @@ import {
   type Database,
   type DatabaseConfig,
 } from "../database.js";
-import { applyPendingMigrations, resolveMigration } from "./applyMigrations.js";
-import { DatabaseUnreachableError } from "./migrationErrors.js";
-import { defaultMigrationPaths, readMigrationList, type MigrationPaths } from "./migrationFiles.js";
+import {
+  applyPendingMigrations,
+  DatabaseUnreachableError,
+  readMigrationList,
+  resolveMigration,
+  type MigrationPaths,
+} from "@activelog/prisma-wasm-migrate";
+import { migrationCommands, migrationPaths } from "../migrationSetup.js";
 
 export interface MigrateResult {
   /** The database, password hidden. */
@@ -25,12 +30,15 @@ export interface MigrateResult {
 /** Applies pending migrations to the configured database (see `applyPendingMigrations`). */
 export async function migrateDatabase(
   config: DatabaseConfig,
-  paths: MigrationPaths = defaultMigrationPaths,
+  paths: MigrationPaths = migrationPaths,
 ): Promise<MigrateResult> {
   const database = describeDatabase(config);
   const { migrationDirectories } = await readMigrationList(paths.migrationsDir);
   const { appliedMigrationNames } = await withDatabase(config, (db) =>
-    applyPendingMigrations(db.adapterFactory, paths, { databaseDescription: database }),
+    applyPendingMigrations(db.adapterFactory, paths, {
+      commands: migrationCommands,
+      databaseDescription: database,
+    }),
   );
   return { database, migrationCount: migrationDirectories.length, appliedMigrationNames };
 }
@@ -40,7 +48,7 @@ export async function resolveDatabaseMigration(
   config: DatabaseConfig,
   migrationName: string,
   resolution: "applied" | "rolled-back",
-  paths: MigrationPaths = defaultMigrationPaths,
+  paths: MigrationPaths = migrationPaths,
 ): Promise<void> {
   await withDatabase(config, (db) =>
     resolveMigration(db.adapterFactory, migrationName, resolution, paths, {
