@@ -1,7 +1,7 @@
 /**
  * The commands behind `npm run db:migrate` and `npm run db:migration`: their arguments,
  * output and exit codes, run in-process through the same function the process runs
- * (runAsProcess in src/db/cli/run.ts). Two tests run `node dist/db/cli/migrate.js` as a
+ * (runAsProcess in packages/prisma-wasm-migrate). Two tests run `node dist/db/cli/migrate.js` as a
  * person does, for what only a process shows: its exit code, and that it ends by itself.
  */
 import { spawn } from "node:child_process";
@@ -9,12 +9,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  createMigrationCommand,
-  CREATE_MIGRATION_USAGE,
-} from "../../src/db/cli/createMigrationCommand.js";
-import { migrate, MIGRATE_USAGE } from "../../src/db/cli/migrateCommand.js";
-import { execute, type Command } from "../../src/db/cli/run.js";
+import { execute, type Command } from "@activelog/prisma-wasm-migrate";
+import { createMigration, migrate } from "../../src/db/cli/commands.js";
 import { projectRoot } from "../helpers/buildProject.js";
 import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
 import { testDatabaseUrl, withAdminClient } from "../helpers/testDatabases.js";
@@ -25,10 +21,7 @@ interface Outcome {
   stderr: string;
 }
 
-const COMMANDS: Record<"migrate" | "createMigration", [Command, string]> = {
-  migrate: [migrate, MIGRATE_USAGE],
-  createMigration: [createMigrationCommand, CREATE_MIGRATION_USAGE],
-};
+const COMMANDS: Record<"migrate" | "createMigration", Command> = { migrate, createMigration };
 
 /** Runs a command in-process with `args` and only the environment `env` (no DATABASE_URL unless given). */
 async function command(
@@ -36,10 +29,9 @@ async function command(
   args: string[],
   env: Record<string, string>,
 ): Promise<Outcome> {
-  const [run, usage] = COMMANDS[name];
   let stdout = "";
   let stderr = "";
-  const exitCode = await execute(run, usage, {
+  const exitCode = await execute(COMMANDS[name], {
     args,
     env,
     out: (line) => (stdout += `${line}\n`),

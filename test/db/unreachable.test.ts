@@ -6,7 +6,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyPendingMigrations, DatabaseUnreachableError } from "@activelog/prisma-wasm-migrate";
 import { migrationCommands, migrationPaths } from "../../src/db/migrationSetup.js";
-import { migrateDatabase } from "../../src/db/migrations/migrate.js";
+import { migrationTarget } from "../../src/db/cli/commands.js";
 
 const UNREACHABLE_URL = "postgresql://postgres:s3cret@127.0.0.1:1/x";
 
@@ -15,11 +15,9 @@ describe("migrating a database that cannot be reached", () => {
   afterAll(async () => rm(await scratch, { recursive: true, force: true }));
 
   it("names the PostgreSQL server, with its password hidden", async () => {
-    const failure = await migrateDatabase({
-      kind: "postgres",
-      url: UNREACHABLE_URL,
-      poolSize: 1,
-    }).catch((error: unknown) => error);
+    const failure = await migrationTarget({ kind: "postgres", url: UNREACHABLE_URL, poolSize: 1 })
+      .open()
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(DatabaseUnreachableError);
     expect(failure).toMatchObject({ code: "DATABASE_UNREACHABLE" });
@@ -48,9 +46,9 @@ describe("migrating a database that cannot be reached", () => {
     const notADirectory = join(await scratch, "a-file");
     await writeFile(notADirectory, "");
 
-    const failure = await migrateDatabase({ kind: "embedded", dataDir: notADirectory }).catch(
-      (error: unknown) => error,
-    );
+    const failure = await migrationTarget({ kind: "embedded", dataDir: notADirectory })
+      .open()
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(DatabaseUnreachableError);
     expect((failure as Error).message).toMatch(

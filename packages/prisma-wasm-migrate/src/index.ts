@@ -11,12 +11,14 @@ export {
   type AppliedMigrations,
   type MigrationOptions,
 } from "./applyMigrations.js";
+export { execute, runAsProcess, type Command, type CommandIo } from "./command.js";
 export {
   createMigration,
   diffMigrationsToSchema,
   type CreatedMigration,
   type DiffOptions,
 } from "./createMigration.js";
+export { createMigrationCommand } from "./createMigrationCommand.js";
 export { driverAdapterErrorMessage } from "./driverErrors.js";
 export {
   DatabaseUnreachableError,
@@ -31,5 +33,7 @@ export {
   type MigrationCommands,
   type MigrationErrorCode,
 } from "./migrationErrors.js";
-export { readMigrationList, type MigrationPaths } from "./migrationFiles.js";
+export { type MigrationPaths } from "./migrationFiles.js";
+export { migrateCommand } from "./migrateCommand.js";
+export { type MigrationTarget } from "./migrateTarget.js";
 export { executeScriptAtomically } from "./scriptExecution.js";

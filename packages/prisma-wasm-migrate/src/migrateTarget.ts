@@ -1,77 +1,72 @@
 /**
- * `npm run db:migrate` without the command line: migrate (or resolve a failed migration
- * on) the database a {@link DatabaseConfig} names, opening and closing it.
+ * The migrate command without the command line: migrate (or resolve a failed migration
+ * on) the database a {@link MigrationTarget} names, opening and closing it.
  */
-import {
-  DatabaseUnavailableError,
-  describeDatabase,
-  openDatabase,
-  type Database,
-  type DatabaseConfig,
-} from "../database.js";
-import {
-  applyPendingMigrations,
-  DatabaseUnreachableError,
-  readMigrationList,
-  resolveMigration,
-  type MigrationPaths,
-} from "@activelog/prisma-wasm-migrate";
-import { migrationCommands, migrationPaths } from "../migrationSetup.js";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { applyPendingMigrations, resolveMigration } from "./applyMigrations.js";
+import type { MigrationCommands } from "./migrationErrors.js";
+import { readMigrationList, type MigrationPaths } from "./migrationFiles.js";
+
+/** The database a command migrates, as the project chooses and opens it. */
+export interface MigrationTarget {
+  /** Names the database in output and messages, password hidden: `PostgreSQL at postgres://...`. */
+  readonly description: string;
+  /**
+   * Opens the database. Rejects with a `DatabaseUnreachableError` when it cannot be
+   * reached, so that the command reports DATABASE_UNREACHABLE.
+   */
+  open(): Promise<OpenedTarget>;
+}
+
+export interface OpenedTarget {
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
 
 export interface MigrateResult {
-  /** The database, password hidden. */
-  database: string;
   /** How many migrations the migrations folder holds. */
   migrationCount: number;
   /** The migrations this run applied; empty when the database was up to date. */
   appliedMigrationNames: string[];
 }
 
-/** Applies pending migrations to the configured database (see `applyPendingMigrations`). */
+/** Applies pending migrations to the target (see `applyPendingMigrations`). */
 export async function migrateDatabase(
-  config: DatabaseConfig,
-  paths: MigrationPaths = migrationPaths,
+  target: MigrationTarget,
+  paths: MigrationPaths,
+  commands: MigrationCommands,
 ): Promise<MigrateResult> {
-  const database = describeDatabase(config);
   const { migrationDirectories } = await readMigrationList(paths.migrationsDir);
-  const { appliedMigrationNames } = await withDatabase(config, (db) =>
-    applyPendingMigrations(db.adapterFactory, paths, {
-      commands: migrationCommands,
-      databaseDescription: database,
+  const { appliedMigrationNames } = await withDatabase(target, (adapterFactory) =>
+    applyPendingMigrations(adapterFactory, paths, {
+      commands,
+      databaseDescription: target.description,
     }),
   );
-  return { database, migrationCount: migrationDirectories.length, appliedMigrationNames };
+  return { migrationCount: migrationDirectories.length, appliedMigrationNames };
 }
 
 /** Marks a failed migration rolled back or applied (see `resolveMigration`). */
 export async function resolveDatabaseMigration(
-  config: DatabaseConfig,
+  target: MigrationTarget,
   migrationName: string,
   resolution: "applied" | "rolled-back",
-  paths: MigrationPaths = migrationPaths,
+  paths: MigrationPaths,
 ): Promise<void> {
-  await withDatabase(config, (db) =>
-    resolveMigration(db.adapterFactory, migrationName, resolution, paths, {
-      databaseDescription: describeDatabase(config),
+  await withDatabase(target, (adapterFactory) =>
+    resolveMigration(adapterFactory, migrationName, resolution, paths, {
+      databaseDescription: target.description,
     }),
   );
 }
 
 async function withDatabase<T>(
-  config: DatabaseConfig,
-  fn: (database: Database) => Promise<T>,
+  target: MigrationTarget,
+  fn: (adapterFactory: SqlMigrationAwareDriverAdapterFactory) => Promise<T>,
 ): Promise<T> {
-  let database: Database;
+  const database = await target.open();
   try {
-    database = await openDatabase(config);
-  } catch (error) {
-    if (error instanceof DatabaseUnavailableError) {
-      throw new DatabaseUnreachableError(error.message, { cause: error });
-    }
-    throw error;
-  }
-  try {
-    return await fn(database);
+    return await fn(database.adapterFactory);
   } finally {
     await database.close();
   }
