@@ -9,7 +9,6 @@
 import { ConfigError, loadConfig, type AppConfig } from "./config.js";
 import { describeDatabase } from "./db/config.js";
 import { openDatabase } from "./db/database.js";
-import { migrationCommands, migrationPaths } from "./db/migrationSetup.js";
 
 function readConfig(): AppConfig {
   try {
@@ -33,7 +32,10 @@ async function main(): Promise<void> {
   const database = await opening;
   logger.info({ database: describeDatabase(config.database) }, "database connected");
   if (config.database.kind === "embedded") {
-    const { applyPendingMigrations } = await import("@activelog/prisma-wasm-migrate");
+    const [{ applyPendingMigrations }, { migrationCommands, migrationPaths }] = await Promise.all([
+      import("@activelog/prisma-wasm-migrate"),
+      import("./db/index.js"),
+    ]);
     const { appliedMigrationNames } = await applyPendingMigrations(
       database.adapterFactory,
       migrationPaths,

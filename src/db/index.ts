@@ -21,3 +21,5 @@ export {
   type User,
   type UserStats,
 } from "../generated/prisma/client.js";
+// What the migration package (packages/prisma-wasm-migrate) is told about this app.
+export { migrationCommands, migrationPaths } from "./migrationSetup.js";

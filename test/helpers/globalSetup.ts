@@ -10,9 +10,13 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { buildProject } from "./buildProject.js";
-import { openDatabase, type Database } from "../../src/db/index.js";
+import {
+  migrationCommands,
+  migrationPaths,
+  openDatabase,
+  type Database,
+} from "../../src/db/index.js";
 import { applyPendingMigrations } from "@activelog/prisma-wasm-migrate";
-import { migrationCommands, migrationPaths } from "../../src/db/migrationSetup.js";
 import {
   TEST_SERVER_URL,
   testDatabaseUrl,

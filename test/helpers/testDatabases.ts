@@ -12,9 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
-import { openDatabase, type Database } from "../../src/db/index.js";
+import {
+  migrationCommands,
+  migrationPaths,
+  openDatabase,
+  type Database,
+} from "../../src/db/index.js";
 import { applyPendingMigrations } from "@activelog/prisma-wasm-migrate";
-import { migrationCommands, migrationPaths } from "../../src/db/migrationSetup.js";
 
 export const TEST_SERVER_URL =
   process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432";

@@ -6,18 +6,21 @@ import {
   createMigration,
   diffMigrationsToSchema,
   MigrationNameInvalidError,
-} from "@activelog/prisma-wasm-migrate";
-import { openDatabase } from "../../src/db/index.js";
-import { migrationCommands } from "../../src/db/migrationSetup.js";
-import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
+} from "../src/index.js";
+import { createEmptyDatabase } from "./helpers/databases.js";
+import {
+  copyOfMigrations,
+  fixtureCommands,
+  type MigrationFolder,
+} from "./helpers/migrationFolders.js";
 
 const NOW = new Date("2099-03-04T05:06:07.890Z");
 
-async function addLastErrorColumn(folder: MigrationFolder): Promise<void> {
+async function addSummaryColumn(folder: MigrationFolder): Promise<void> {
   const schema = await readFile(folder.paths.schemaPath, "utf8");
   await writeFile(
     folder.paths.schemaPath,
-    schema.replace(/(model OutboxMessage \{\n)/, `$1  lastError    String?   @map("last_error")\n`),
+    schema.replace(/(model Post \{\n)/, `$1  summary   String?\n`),
   );
 }
 
@@ -38,40 +41,39 @@ describe("createMigration", () => {
 
   it("writes <UTC timestamp>_<name>/migration.sql with the SQL the schema change needs", async () => {
     const migrations = await folder();
-    await addLastErrorColumn(migrations);
+    await addSummaryColumn(migrations);
 
-    const created = await createMigration("add_last_error", { paths: migrations.paths, now: NOW });
+    const created = await createMigration("add_summary", { paths: migrations.paths, now: NOW });
 
     expect(created).toMatchObject({
-      migrationName: "20990304050607_add_last_error",
-      path: join(migrations.paths.migrationsDir, "20990304050607_add_last_error", "migration.sql"),
+      migrationName: "20990304050607_add_summary",
+      path: join(migrations.paths.migrationsDir, "20990304050607_add_summary", "migration.sql"),
     });
     const written = await readFile(created!.path, "utf8");
     expect(written).toBe(created!.script);
-    expect(written).toMatch(
-      /^-- AlterTable\nALTER TABLE "outbox_messages" ADD COLUMN\s+"last_error" TEXT;\n$/,
-    );
+    expect(written).toMatch(/^-- AlterTable\nALTER TABLE "posts" ADD COLUMN\s+"summary" TEXT;\n$/);
     expect(await diffMigrationsToSchema(migrations.paths)).toBeNull();
   });
 
   it("writes a migration that applies cleanly after the existing ones", async () => {
     const migrations = await folder();
-    await addLastErrorColumn(migrations);
-    const created = await createMigration("add_last_error", { paths: migrations.paths, now: NOW });
-    const database = await openDatabase({ kind: "embedded", dataDir: "memory://" });
+    await addSummaryColumn(migrations);
+    const created = await createMigration("add_summary", { paths: migrations.paths, now: NOW });
+    const database = await createEmptyDatabase("PGlite");
     try {
       const { appliedMigrationNames } = await applyPendingMigrations(
         database.adapterFactory,
         migrations.paths,
-        { commands: migrationCommands },
+        { commands: fixtureCommands },
       );
       expect(appliedMigrationNames.at(-1)).toBe(created!.migrationName);
-      await database.prisma.$executeRawUnsafe(
-        `INSERT INTO "outbox_messages" ("id", "topic", "payload", "last_error")
-         VALUES (gen_random_uuid(), 'welcome-email', '{}', 'smtp timeout')`,
+      await database.query(
+        `WITH author AS (INSERT INTO "authors" ("name") VALUES ('Ada') RETURNING "id")
+         INSERT INTO "posts" ("title", "author_id", "summary")
+         SELECT 'Notes', "id", 'on the engine' FROM author`,
       );
     } finally {
-      await database.close();
+      await database.destroy();
     }
   });
 
@@ -88,7 +90,7 @@ describe("createMigration", () => {
 
   it("rejects a name that is not snake_case, writing nothing", async () => {
     const migrations = await folder();
-    await addLastErrorColumn(migrations);
+    await addSummaryColumn(migrations);
     const before = await listFiles(migrations.paths.migrationsDir);
 
     for (const name of ["", "Add Users", "add-users", "1st", "drop;table", "a".repeat(201)]) {
@@ -112,20 +114,20 @@ describe("createMigration", () => {
     expect(
       await readFile(join(migrations.paths.migrationsDir, "migration_lock.toml"), "utf8"),
     ).toContain('provider = "postgresql"');
-    expect(created!.script).toContain(`CREATE TABLE "users"`);
+    expect(created!.script).toContain(`CREATE TABLE "authors"`);
     expect(await diffMigrationsToSchema(migrations.paths)).toBeNull();
   });
 
   it("names the migration after the newest existing one when the clock is behind", async () => {
     const migrations = await folder();
     await migrations.writeMigration("20990304050607_from_the_future", "SELECT 1;\n");
-    await addLastErrorColumn(migrations);
+    await addSummaryColumn(migrations);
 
-    const created = await createMigration("add_last_error", {
+    const created = await createMigration("add_summary", {
       paths: migrations.paths,
       now: new Date("2001-01-01T00:00:00Z"),
     });
 
-    expect(created?.migrationName).toBe("20990304050608_add_last_error");
+    expect(created?.migrationName).toBe("20990304050608_add_summary");
   });
 });
