@@ -1,13 +1,4 @@
-export {
-  databaseConfigFromEnv,
-  DatabaseUnavailableError,
-  DEFAULT_PGLITE_DATA_DIR,
-  describeDatabase,
-  openDatabase,
-  type Database,
-  type DatabaseConfig,
-  type TransactionStarter,
-} from "./database.js";
+export { openDatabase, type Database, type DatabaseConfig } from "./database.js";
 export { DataDirLockedError } from "./embedded/dataDirLock.js";
 export { createOutageMonitor, isDatabaseUnreachable, type OutageMonitor } from "./outage.js";
 // The generated client's namespace (errors, Decimal, input types) and model types.
@@ -16,8 +7,6 @@ export {
   PrismaClient,
   type Activity,
   type Notification,
-  type OutboxMessage,
-  type Session,
   type User,
   type UserStats,
 } from "../generated/prisma/client.js";
