@@ -44,7 +44,10 @@ async function tableExists(database: TestDatabase, table: string): Promise<boole
   return row?.exists ?? false;
 }
 
-const options = { commands: fixtureCommands };
+/** Applies the pending migrations of `paths` to `database`, as a project does. */
+function apply(database: TestDatabase, paths = fixturePaths) {
+  return applyPendingMigrations(database.adapterFactory, paths, { commands: fixtureCommands });
+}
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -74,7 +77,7 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
     const database = await emptyDatabase();
     const names = await fixtureMigrationNames();
 
-    const result = await applyPendingMigrations(database.adapterFactory, fixturePaths, options);
+    const result = await apply(database);
 
     expect(result.appliedMigrationNames).toEqual(names);
     expect(await database.query(`SELECT * FROM "posts"`)).toEqual([]);
@@ -101,7 +104,7 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
 
   it("creates _prisma_migrations with the columns and types Prisma's native engine uses", async () => {
     const database = await emptyDatabase();
-    await applyPendingMigrations(database.adapterFactory, fixturePaths, options);
+    await apply(database);
     const columns = await database.query(
       `SELECT column_name, data_type, character_maximum_length, is_nullable
          FROM information_schema.columns WHERE table_name = '_prisma_migrations'
@@ -128,10 +131,10 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
 
   it("does nothing when every migration is already applied", async () => {
     const database = await emptyDatabase();
-    await applyPendingMigrations(database.adapterFactory, fixturePaths, options);
+    await apply(database);
     const before = await history(database);
 
-    const again = await applyPendingMigrations(database.adapterFactory, fixturePaths, options);
+    const again = await apply(database);
 
     expect(again.appliedMigrationNames).toEqual([]);
     expect(await history(database)).toEqual(before);
@@ -140,13 +143,13 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
   it("applies only the migrations added since the last run", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths, options);
+    await apply(database, folder.paths);
     await folder.writeMigration(
       "20990101000000_add_notes",
       `CREATE TABLE "notes" ("id" INTEGER);\n`,
     );
 
-    const result = await applyPendingMigrations(database.adapterFactory, folder.paths, options);
+    const result = await apply(database, folder.paths);
 
     expect(result.appliedMigrationNames).toEqual(["20990101000000_add_notes"]);
     expect(await tableExists(database, "notes")).toBe(true);
@@ -156,11 +159,7 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
 
-    const failure = await applyPendingMigrations(
-      database.adapterFactory,
-      folder.paths,
-      options,
-    ).then(
+    const failure = await apply(database, folder.paths).then(
       () => expect.unreachable("the broken migration applied"),
       (error: unknown) => error,
     );
@@ -193,9 +192,7 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
     const folder = await migrations({
       "20990101000000_typo": `CREATE TABLE "a" ("id" INTEGER);\n\nSELEC 1;\n`,
     });
-    await expect(
-      applyPendingMigrations(database.adapterFactory, folder.paths, options),
-    ).rejects.toThrow(
+    await expect(apply(database, folder.paths)).rejects.toThrow(
       /failed: syntax error at or near "SELEC" \(SQLSTATE 42601, line 3 of migration.sql\)/,
     );
   });
@@ -203,16 +200,10 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
   it("refuses to apply anything after a failed migration until it is resolved, then applies the fixed one", async () => {
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
-    await expect(
-      applyPendingMigrations(database.adapterFactory, folder.paths, options),
-    ).rejects.toThrow(MigrationFailedError);
+    await expect(apply(database, folder.paths)).rejects.toThrow(MigrationFailedError);
     await folder.writeMigration("20990201000000_later", `CREATE TABLE "later" ("id" INTEGER);\n`);
 
-    const refusal = await applyPendingMigrations(
-      database.adapterFactory,
-      folder.paths,
-      options,
-    ).catch((error: unknown) => error);
+    const refusal = await apply(database, folder.paths).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(FailedMigrationInDatabaseError);
     expect(refusal).toMatchObject({
@@ -231,7 +222,7 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
       "rolled-back",
       folder.paths,
     );
-    const result = await applyPendingMigrations(database.adapterFactory, folder.paths, options);
+    const result = await apply(database, folder.paths);
 
     expect(result.appliedMigrationNames).toEqual([BROKEN_MIGRATION.name, "20990201000000_later"]);
     const rows = (await history(database)).filter(
@@ -246,13 +237,11 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
   it("marks a failed migration applied without running it, for changes made by hand", async () => {
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
-    await expect(
-      applyPendingMigrations(database.adapterFactory, folder.paths, options),
-    ).rejects.toThrow();
+    await expect(apply(database, folder.paths)).rejects.toThrow();
 
     await resolveMigration(database.adapterFactory, BROKEN_MIGRATION.name, "applied", folder.paths);
 
-    expect(await applyPendingMigrations(database.adapterFactory, folder.paths, options)).toEqual({
+    expect(await apply(database, folder.paths)).toEqual({
       appliedMigrationNames: [],
     });
     await expect(
@@ -263,7 +252,7 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
   it("refuses, naming the migration, when an applied migration.sql was edited afterwards", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths, options);
+    await apply(database, folder.paths);
     const [first] = await folder.migrationNames();
     const path = join(folder.paths.migrationsDir, first!, "migration.sql");
     await writeFile(path, (await readFile(path, "utf8")) + "\n-- an afterthought\n");
@@ -272,11 +261,7 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
       `CREATE TABLE "notes" ("id" INTEGER);\n`,
     );
 
-    const refusal = await applyPendingMigrations(
-      database.adapterFactory,
-      folder.paths,
-      options,
-    ).catch((error: unknown) => error);
+    const refusal = await apply(database, folder.paths).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(MigrationEditedError);
     expect(refusal).toMatchObject({ code: "MIGRATION_EDITED", migrationNames: [first] });
@@ -287,14 +272,12 @@ describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database",
   it("does not count other line endings (a CRLF checkout) as an edit", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths, options);
+    await apply(database, folder.paths);
     for (const name of await folder.migrationNames()) {
       const path = join(folder.paths.migrationsDir, name, "migration.sql");
       await writeFile(path, (await readFile(path, "utf8")).replace(/\n/g, "\r\n"));
     }
-    await expect(
-      applyPendingMigrations(database.adapterFactory, folder.paths, options),
-    ).resolves.toEqual({
+    await expect(apply(database, folder.paths)).resolves.toEqual({
       appliedMigrationNames: [],
     });
   });

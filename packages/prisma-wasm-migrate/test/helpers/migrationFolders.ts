@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MigrationCommands, MigrationPaths } from "../../src/index.js";
 
-const fixtureDir = join(import.meta.dirname, "../fixture");
+/** A Prisma folder's paths: schema.prisma and migrations/ side by side, as in prisma/. */
+const pathsIn = (dir: string): MigrationPaths => ({
+  schemaPath: join(dir, "schema.prisma"),
+  migrationsDir: join(dir, "migrations"),
+});
 
-export const fixturePaths: MigrationPaths = {
-  schemaPath: join(fixtureDir, "schema.prisma"),
-  migrationsDir: join(fixtureDir, "migrations"),
-};
+export const fixturePaths = pathsIn(join(import.meta.dirname, "../fixture"));
 
 /** The fixture project's commands, as its package.json would name them. */
 export const fixtureCommands: MigrationCommands = {
@@ -35,10 +36,7 @@ export async function copyOfMigrations(
   options: { withMigrations?: boolean } = {},
 ): Promise<MigrationFolder> {
   const root = await mkdtemp(join(tmpdir(), "prisma-wasm-migrate-"));
-  const paths: MigrationPaths = {
-    schemaPath: join(root, "schema.prisma"),
-    migrationsDir: join(root, "migrations"),
-  };
+  const paths = pathsIn(root);
   await cp(fixturePaths.schemaPath, paths.schemaPath);
   if (options.withMigrations ?? true) {
     await cp(fixturePaths.migrationsDir, paths.migrationsDir, { recursive: true });
