@@ -15,7 +15,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["source", ...defaultServerConditions] } },
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
-    globalSetup: ["test/helpers/globalSetup.ts"],
+    globalSetup: [
+      "test/helpers/globalSetup.ts",
+      "packages/prisma-wasm-migrate/test/globalSetup.ts",
+    ],
     // Most test files wait on PostgreSQL, HTTP and timers rather than on the CPU, and each
     // has a database of its own: run several at once even on 2 cores (vitest's default
     // there is one file at a time).

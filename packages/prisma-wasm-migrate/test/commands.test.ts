@@ -13,7 +13,11 @@ import {
   type Command,
   type MigrationTarget,
 } from "../src/index.js";
-import { createPostgresDatabase, postgresAdapterFactory } from "./helpers/databases.js";
+import {
+  blankDataDirArchive,
+  createPostgresDatabase,
+  postgresAdapterFactory,
+} from "./helpers/databases.js";
 import {
   copyOfMigrations,
   fixtureCommands,
@@ -42,7 +46,11 @@ const migrate = migrateCommand({
   targetHelp: "Applies pending migrations to the database TEST_URL names.",
   target: testTarget,
 });
-const createMigration = createMigrationCommand({ commands: fixtureCommands, paths: fixturePaths });
+const createMigration = createMigrationCommand({
+  commands: fixtureCommands,
+  paths: fixturePaths,
+  blankDataDirArchive: blankDataDirArchive(),
+});
 
 /** Runs `command` with `args` and only the environment `env`. */
 async function run(

@@ -7,7 +7,7 @@ import {
   diffMigrationsToSchema,
   MigrationNameInvalidError,
 } from "../src/index.js";
-import { createEmptyDatabase } from "./helpers/databases.js";
+import { blankDataDirArchive, createEmptyDatabase } from "./helpers/databases.js";
 import {
   copyOfMigrations,
   fixtureCommands,
@@ -28,6 +28,9 @@ async function listFiles(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true })).map(String).sort();
 }
 
+/** The scratch databases a diff runs on start from the run's blank archive (globalSetup.ts). */
+const scratch = { blankDataDirArchive: blankDataDirArchive() };
+
 describe("createMigration", () => {
   const folders: MigrationFolder[] = [];
   afterEach(async () => {
@@ -43,7 +46,11 @@ describe("createMigration", () => {
     const migrations = await folder();
     await addSummaryColumn(migrations);
 
-    const created = await createMigration("add_summary", { paths: migrations.paths, now: NOW });
+    const created = await createMigration("add_summary", {
+      ...scratch,
+      paths: migrations.paths,
+      now: NOW,
+    });
 
     expect(created).toMatchObject({
       migrationName: "20990304050607_add_summary",
@@ -52,13 +59,17 @@ describe("createMigration", () => {
     const written = await readFile(created!.path, "utf8");
     expect(written).toBe(created!.script);
     expect(written).toMatch(/^-- AlterTable\nALTER TABLE "posts" ADD COLUMN\s+"summary" TEXT;\n$/);
-    expect(await diffMigrationsToSchema(migrations.paths)).toBeNull();
+    expect(await diffMigrationsToSchema(migrations.paths, scratch)).toBeNull();
   });
 
   it("writes a migration that applies cleanly after the existing ones", async () => {
     const migrations = await folder();
     await addSummaryColumn(migrations);
-    const created = await createMigration("add_summary", { paths: migrations.paths, now: NOW });
+    const created = await createMigration("add_summary", {
+      ...scratch,
+      paths: migrations.paths,
+      now: NOW,
+    });
     const database = await createEmptyDatabase("PGlite");
     try {
       const { appliedMigrationNames } = await applyPendingMigrations(
@@ -82,7 +93,7 @@ describe("createMigration", () => {
     const before = await listFiles(migrations.paths.migrationsDir);
 
     expect(
-      await createMigration("nothing_to_do", { paths: migrations.paths, now: NOW }),
+      await createMigration("nothing_to_do", { ...scratch, paths: migrations.paths, now: NOW }),
     ).toBeNull();
 
     expect(await listFiles(migrations.paths.migrationsDir)).toEqual(before);
@@ -94,7 +105,7 @@ describe("createMigration", () => {
     const before = await listFiles(migrations.paths.migrationsDir);
 
     for (const name of ["", "Add Users", "add-users", "1st", "drop;table", "a".repeat(201)]) {
-      await expect(createMigration(name, { paths: migrations.paths })).rejects.toThrow(
+      await expect(createMigration(name, { ...scratch, paths: migrations.paths })).rejects.toThrow(
         MigrationNameInvalidError,
       );
     }
@@ -104,7 +115,11 @@ describe("createMigration", () => {
   it("starts an empty migrations folder with migration_lock.toml and a first migration", async () => {
     const migrations = await folder({ withMigrations: false });
 
-    const created = await createMigration("init", { paths: migrations.paths, now: NOW });
+    const created = await createMigration("init", {
+      ...scratch,
+      paths: migrations.paths,
+      now: NOW,
+    });
 
     expect(await listFiles(migrations.paths.migrationsDir)).toEqual([
       "20990304050607_init",
@@ -115,7 +130,7 @@ describe("createMigration", () => {
       await readFile(join(migrations.paths.migrationsDir, "migration_lock.toml"), "utf8"),
     ).toContain('provider = "postgresql"');
     expect(created!.script).toContain(`CREATE TABLE "authors"`);
-    expect(await diffMigrationsToSchema(migrations.paths)).toBeNull();
+    expect(await diffMigrationsToSchema(migrations.paths, scratch)).toBeNull();
   });
 
   it("names the migration after the newest existing one when the clock is behind", async () => {
@@ -124,6 +139,7 @@ describe("createMigration", () => {
     await addSummaryColumn(migrations);
 
     const created = await createMigration("add_summary", {
+      ...scratch,
       paths: migrations.paths,
       now: new Date("2001-01-01T00:00:00Z"),
     });

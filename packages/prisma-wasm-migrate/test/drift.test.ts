@@ -1,7 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { diffMigrationsToSchema } from "../src/index.js";
+import { blankDataDirArchive } from "./helpers/databases.js";
 import { copyOfMigrations, type MigrationFolder } from "./helpers/migrationFolders.js";
+
+/** The scratch databases a diff runs on start from the run's blank archive (globalSetup.ts). */
+const scratch = { blankDataDirArchive: blankDataDirArchive() };
 
 describe("diffMigrationsToSchema", () => {
   const folders: MigrationFolder[] = [];
@@ -18,7 +22,7 @@ describe("diffMigrationsToSchema", () => {
       schema.replace(/(model Post \{\n)/, `$1  summary   String?\n`),
     );
 
-    const missingMigration = await diffMigrationsToSchema(folder.paths);
+    const missingMigration = await diffMigrationsToSchema(folder.paths, scratch);
 
     expect(missingMigration).toMatch(/ALTER TABLE "posts" ADD COLUMN\s+"summary" TEXT;/);
   });
@@ -29,6 +33,6 @@ describe("diffMigrationsToSchema", () => {
     });
     folders.push(folder);
 
-    expect(await diffMigrationsToSchema(folder.paths)).toMatch(/DROP TABLE "notes";/);
+    expect(await diffMigrationsToSchema(folder.paths, scratch)).toMatch(/DROP TABLE "notes";/);
   });
 });

@@ -7,6 +7,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
+import { inject } from "vitest";
 import { executeScriptAtomically } from "../../src/index.js";
 import { pgliteAdapterFactory } from "../../src/pgliteAdapter.js";
 import { openScratchPglite } from "../../src/scratchDatabase.js";
@@ -22,6 +23,9 @@ export interface TestDatabase {
   /** Closes the database and deletes it. */
   destroy(): Promise<void>;
 }
+
+/** A blank PGlite data directory's archive, made once for the run (see globalSetup.ts). */
+export const blankDataDirArchive = (): string => inject("blankDataDirArchive");
 
 export function createEmptyDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   return kind === "PostgreSQL" ? emptyPostgresDatabase() : emptyPgliteDatabase();
@@ -74,10 +78,11 @@ async function emptyPostgresDatabase(): Promise<TestDatabase> {
 }
 
 async function emptyPgliteDatabase(): Promise<TestDatabase> {
-  const pglite: PGlite = await openScratchPglite();
+  const openBlank = () => openScratchPglite(blankDataDirArchive());
+  const pglite: PGlite = await openBlank();
   return {
     description: "in-memory PGlite database",
-    adapterFactory: pgliteAdapterFactory(pglite, () => openScratchPglite()),
+    adapterFactory: pgliteAdapterFactory(pglite, openBlank),
     query: async <Row>(sql: string, params?: unknown[]) =>
       (await pglite.query<Row>(sql, params)).rows,
     destroy: () => pglite.close(),
