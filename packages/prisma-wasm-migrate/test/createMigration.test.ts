@@ -31,6 +31,11 @@ async function listFiles(dir: string): Promise<string[]> {
 /** The scratch databases a diff runs on start from the run's blank archive (globalSetup.ts). */
 const scratch = { blankDataDirArchive: blankDataDirArchive() };
 
+/** createMigration on a copy of the fixture. */
+function create(name: string, migrations: MigrationFolder, now?: Date) {
+  return createMigration(name, { ...scratch, paths: migrations.paths, now });
+}
+
 describe("createMigration", () => {
   const folders: MigrationFolder[] = [];
   afterEach(async () => {
@@ -46,11 +51,7 @@ describe("createMigration", () => {
     const migrations = await folder();
     await addSummaryColumn(migrations);
 
-    const created = await createMigration("add_summary", {
-      ...scratch,
-      paths: migrations.paths,
-      now: NOW,
-    });
+    const created = await create("add_summary", migrations, NOW);
 
     expect(created).toMatchObject({
       migrationName: "20990304050607_add_summary",
@@ -65,11 +66,7 @@ describe("createMigration", () => {
   it("writes a migration that applies cleanly after the existing ones", async () => {
     const migrations = await folder();
     await addSummaryColumn(migrations);
-    const created = await createMigration("add_summary", {
-      ...scratch,
-      paths: migrations.paths,
-      now: NOW,
-    });
+    const created = await create("add_summary", migrations, NOW);
     const database = await createEmptyDatabase("PGlite");
     try {
       const { appliedMigrationNames } = await applyPendingMigrations(
@@ -92,9 +89,7 @@ describe("createMigration", () => {
     const migrations = await folder();
     const before = await listFiles(migrations.paths.migrationsDir);
 
-    expect(
-      await createMigration("nothing_to_do", { ...scratch, paths: migrations.paths, now: NOW }),
-    ).toBeNull();
+    expect(await create("nothing_to_do", migrations, NOW)).toBeNull();
 
     expect(await listFiles(migrations.paths.migrationsDir)).toEqual(before);
   });
@@ -105,9 +100,7 @@ describe("createMigration", () => {
     const before = await listFiles(migrations.paths.migrationsDir);
 
     for (const name of ["", "Add Users", "add-users", "1st", "drop;table", "a".repeat(201)]) {
-      await expect(createMigration(name, { ...scratch, paths: migrations.paths })).rejects.toThrow(
-        MigrationNameInvalidError,
-      );
+      await expect(create(name, migrations)).rejects.toThrow(MigrationNameInvalidError);
     }
     expect(await listFiles(migrations.paths.migrationsDir)).toEqual(before);
   });
@@ -115,11 +108,7 @@ describe("createMigration", () => {
   it("starts an empty migrations folder with migration_lock.toml and a first migration", async () => {
     const migrations = await folder({ withMigrations: false });
 
-    const created = await createMigration("init", {
-      ...scratch,
-      paths: migrations.paths,
-      now: NOW,
-    });
+    const created = await create("init", migrations, NOW);
 
     expect(await listFiles(migrations.paths.migrationsDir)).toEqual([
       "20990304050607_init",
@@ -138,11 +127,7 @@ describe("createMigration", () => {
     await migrations.writeMigration("20990304050607_from_the_future", "SELECT 1;\n");
     await addSummaryColumn(migrations);
 
-    const created = await createMigration("add_summary", {
-      ...scratch,
-      paths: migrations.paths,
-      now: new Date("2001-01-01T00:00:00Z"),
-    });
+    const created = await create("add_summary", migrations, new Date("2001-01-01T00:00:00Z"));
 
     expect(created?.migrationName).toBe("20990304050608_add_summary");
   });
