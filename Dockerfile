@@ -3,6 +3,8 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY examples/web/package.json examples/web/package.json
+# The migration tool is a workspace package: npm ci links it, npm run build compiles it.
+COPY packages ./packages
 COPY prisma ./prisma
 COPY scripts ./scripts
 COPY prisma.config.ts ./
@@ -17,6 +19,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# What node_modules/@activelog/prisma-wasm-migrate links to: its package.json and its build.
+COPY --from=build --chown=node:node /app/packages/prisma-wasm-migrate/package.json ./packages/prisma-wasm-migrate/
+COPY --from=build --chown=node:node /app/packages/prisma-wasm-migrate/dist ./packages/prisma-wasm-migrate/dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
 USER node
 EXPOSE 4000

@@ -40,6 +40,7 @@ export default tseslint.config(
       "coverage/",
       "examples/web/src/generated/",
       "examples/web/dist/",
+      "packages/*/dist/",
     ],
   },
   js.configs.recommended,

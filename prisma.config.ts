@@ -1,8 +1,8 @@
 import { defineConfig } from "prisma/config";
 
-// Migrations are applied by our own runner (src/db/migrations), which drives Prisma's
-// schema engine compiled to WebAssembly; this file only tells the Prisma CLI where the
-// schema and migrations live (and, where a native engine exists, which database to use).
+// Migrations are applied by our own runner (packages/prisma-wasm-migrate), which drives
+// Prisma's schema engine compiled to WebAssembly; this file only tells the Prisma CLI where
+// the schema and migrations live (and, where a native engine exists, which database to use).
 export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },

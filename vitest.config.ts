@@ -1,4 +1,5 @@
 import swc from "unplugin-swc";
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -9,9 +10,15 @@ export default defineConfig({
     // own files the .mjs entry, a second copy ("another module or realm"). Use Node's.
     alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
   },
+  // Workspace packages (packages/*) from their TypeScript source, not their built dist/:
+  // their package.json exports it under the "source" condition.
+  ssr: { resolve: { conditions: ["source", ...defaultServerConditions] } },
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-    globalSetup: ["test/helpers/globalSetup.ts"],
+    include: ["test/**/*.test.ts", "src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    globalSetup: [
+      "test/helpers/globalSetup.ts",
+      "packages/prisma-wasm-migrate/test/globalSetup.ts",
+    ],
     // Most test files wait on PostgreSQL, HTTP and timers rather than on the CPU, and each
     // has a database of its own: run several at once even on 2 cores (vitest's default
     // there is one file at a time).

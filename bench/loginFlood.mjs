@@ -5,7 +5,7 @@
 // not take createActivity below half its throughput. Reports; never fails on a number.
 //
 //   npm run bench:login-flood [-- --seconds 5 --clients 8 --flood 30]
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createServer as createNetServer } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -146,8 +146,10 @@ await admin.query("DROP DATABASE IF EXISTS activelog_bench_flood WITH (FORCE)");
 await admin.query("CREATE DATABASE activelog_bench_flood");
 await admin.end();
 const databaseUrl = new URL("/activelog_bench_flood", serverUrl).toString();
-const { migrateDatabase } = await import("../dist/db/migrations/index.js");
-await migrateDatabase({ kind: "postgres", url: databaseUrl, poolSize: 2 });
+execFileSync(process.execPath, ["dist/db/cli/migrate.js"], {
+  cwd: projectRoot,
+  env: { ...process.env, DATABASE_URL: databaseUrl },
+});
 const scratch = await mkdtemp(join(tmpdir(), "activelog-bench-flood-"));
 
 const results = [

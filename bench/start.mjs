@@ -8,7 +8,7 @@
 //   embedded, existing  PGLITE_DATA_DIR that holds a migrated database (the usual restart)
 //   embedded, new       an empty PGLITE_DATA_DIR (first start: template copy + migrations)
 //   PostgreSQL          DATABASE_URL (TEST_DATABASE_URL's server, database activelog_bench_start)
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,8 +54,10 @@ async function postgresDatabase() {
   await admin.query("CREATE DATABASE activelog_bench_start");
   await admin.end();
   url.pathname = "/activelog_bench_start";
-  const { migrateDatabase } = await import("../dist/db/migrations/index.js");
-  await migrateDatabase({ kind: "postgres", url: url.toString(), poolSize: 2 });
+  execFileSync(process.execPath, ["dist/db/cli/migrate.js"], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: url.toString() },
+  });
   return url.toString();
 }
 

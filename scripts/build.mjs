@@ -1,4 +1,6 @@
-// Compiles src/ into dist/ with SWC: a transpile, file by file, in about a second.
+// Compiles src/ into dist/, and each workspace package's src/ into its own dist/
+// (packages/<name>/src/ into packages/<name>/dist/, what its package.json exports to Node),
+// with SWC: a transpile, file by file, in about a second.
 //
 // Type-checking is not this script's job (`npm run typecheck` does it, and CI, and the
 // editor). SWC emits the decorator metadata type-graphql reads, with the same settings as
@@ -6,9 +8,10 @@
 //
 //   node scripts/build.mjs            compile what changed since the last build
 //   node scripts/build.mjs --clean    compile everything
-//   node scripts/build.mjs --check    exit 1 when dist/ is out of date (compiles nothing)
+//   node scripts/build.mjs --check    exit 1 when a dist/ is out of date (compiles nothing)
 //
 // Also used by scripts/start.mjs and scripts/dev.mjs through buildProject().
+import { existsSync, readdirSync } from "node:fs";
 import { mkdir, readdir, rm, stat, copyFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -17,16 +20,32 @@ export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), ".."
 export const sourceDir = join(projectRoot, "src");
 export const outputDir = join(projectRoot, "dist");
 
+/** What is compiled: the app, then each package under packages/ that has a src/. */
+export const units = [{ sourceDir, outputDir }, ...workspacePackages()];
+/** Every source folder, for watchers. */
+export const sourceDirs = units.map((unit) => unit.sourceDir);
+
+function workspacePackages() {
+  const packagesDir = join(projectRoot, "packages");
+  if (!existsSync(packagesDir)) return [];
+  return readdirSync(packagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(packagesDir, entry.name, "src")))
+    .map((entry) => ({
+      sourceDir: join(packagesDir, entry.name, "src"),
+      outputDir: join(packagesDir, entry.name, "dist"),
+    }));
+}
+
 /** Files under src/ that end up in dist/: TypeScript is compiled, plain .mjs/.js is copied. */
 const isSource = (path) => /\.(ts|mts)$/.test(path) && !/\.(test|test-d|d)\.m?ts$/.test(path);
 const isAsset = (path) => /\.(mjs|js|json)$/.test(path);
 
 /** SWC options equivalent to tsconfig.json's emit settings. */
-const swcOptions = (filename) => ({
+const swcOptions = (filename, target) => ({
   filename,
   sourceMaps: true,
   // Paths in source maps relative to the output file, as tsc writes them.
-  sourceFileName: relative(dirname(outputPathOf(filename)), filename),
+  sourceFileName: relative(dirname(target), filename),
   jsc: {
     target: "es2022",
     parser: { syntax: "typescript", decorators: true },
@@ -43,8 +62,8 @@ const swcOptions = (filename) => ({
   configFile: false,
 });
 
-function outputPathOf(sourcePath) {
-  const path = join(outputDir, relative(sourceDir, sourcePath));
+function outputPathOf(unit, sourcePath) {
+  const path = join(unit.outputDir, relative(unit.sourceDir, sourcePath));
   return isSource(path) ? path.replace(/\.(m?)ts$/, ".$1js") : path;
 }
 
@@ -64,23 +83,36 @@ async function mtimeOf(path) {
   }
 }
 
-/** The files whose output is missing or older than their source, and outputs with no source. */
+/**
+ * The files whose output is missing or older than their source (each with its output
+ * path), and outputs with no source, over every unit.
+ */
 export async function staleFiles() {
+  const results = await Promise.all(units.map(staleFilesOf));
+  return {
+    sources: results.flatMap((result) => result.sources),
+    stale: results.flatMap((result) => result.stale),
+    orphans: results.flatMap((result) => result.orphans),
+  };
+}
+
+async function staleFilesOf(unit) {
   const sources = [];
-  for await (const path of walk(sourceDir)) {
+  for await (const path of walk(unit.sourceDir)) {
     if (isSource(path) || isAsset(path)) sources.push(path);
   }
-  const expected = new Set(sources.map(outputPathOf));
+  const expected = new Set(sources.map((path) => outputPathOf(unit, path)));
   const stale = [];
   await Promise.all(
     sources.map(async (path) => {
-      const [source, output] = await Promise.all([mtimeOf(path), mtimeOf(outputPathOf(path))]);
-      if (output < source) stale.push(path);
+      const target = outputPathOf(unit, path);
+      const [source, output] = await Promise.all([mtimeOf(path), mtimeOf(target)]);
+      if (output < source) stale.push({ path, target });
     }),
   );
   const orphans = [];
   try {
-    for await (const path of walk(outputDir)) {
+    for await (const path of walk(unit.outputDir)) {
       const base = path.replace(/\.map$/, "");
       if (/\.(m?js)$/.test(base) && !expected.has(base)) orphans.push(path);
     }
@@ -97,27 +129,28 @@ export async function staleFiles() {
  */
 export async function buildProject({ clean = false, log = () => {} } = {}) {
   const started = performance.now();
-  if (clean) await rm(outputDir, { recursive: true, force: true });
+  if (clean) {
+    await Promise.all(units.map((unit) => rm(unit.outputDir, { recursive: true, force: true })));
+  }
   const { sources, stale, orphans } = await staleFiles();
   if (stale.length === 0 && orphans.length === 0) {
     return { compiled: 0, removed: 0, ms: 0 };
   }
   log(
     stale.length === sources.length
-      ? `Compiling ${stale.length} files from src/ into dist/ with SWC (no type-check) ...`
+      ? `Compiling ${stale.length} files from src/ and packages/*/src/ into dist/ with SWC (no type-check) ...`
       : `Compiling ${stale.length} changed file${stale.length === 1 ? "" : "s"} into dist/ ...`,
   );
   // Loaded only when there is work: starting an up-to-date build costs nothing.
   const swc = await import("@swc/core");
   await Promise.all(
-    stale.map(async (path) => {
-      const target = outputPathOf(path);
+    stale.map(async ({ path, target }) => {
       await mkdir(dirname(target), { recursive: true });
       if (isAsset(path)) {
         await copyFile(path, target);
         return;
       }
-      const { code, map } = await swc.transformFile(path, swcOptions(path));
+      const { code, map } = await swc.transformFile(path, swcOptions(path, target));
       const mapName = `${target.split("/").at(-1)}.map`;
       await Promise.all([
         writeFile(target, `${code}\n//# sourceMappingURL=${mapName}\n`),

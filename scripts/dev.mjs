@@ -1,4 +1,5 @@
-// npm run dev: the server, restarted when a file under src/ changes, with pretty logs.
+// npm run dev: the server, restarted when a file under src/ (or a package's src/) changes,
+// with pretty logs.
 //
 // On a change it compiles what changed (SWC, milliseconds), stops the running server
 // gracefully (SIGTERM: the embedded database closes and unlocks its directory), and starts
@@ -6,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { watch } from "node:fs";
 import { join } from "node:path";
-import { buildProject, outputDir, sourceDir } from "./build.mjs";
+import { buildProject, outputDir, sourceDirs } from "./build.mjs";
 
 const say = (line) => console.log(`\x1b[36m[dev]\x1b[0m ${line}`);
 const STOP_GRACE_MS = 5_000;
@@ -73,14 +74,16 @@ async function restart(reason) {
 
 await buildProject({ log: say });
 start();
-say("watching src/ (Ctrl-C to stop)");
+say("watching src/ and packages/*/src/ (Ctrl-C to stop)");
 
 let debounce;
-watch(sourceDir, { recursive: true }, (_event, file) => {
-  if (!file || /(^|\/)generated\//.test(file)) return;
-  clearTimeout(debounce);
-  debounce = setTimeout(() => void restart(`${file} changed`), 50);
-});
+for (const sourceDir of sourceDirs) {
+  watch(sourceDir, { recursive: true }, (_event, file) => {
+    if (!file || /(^|\/)generated\//.test(file)) return;
+    clearTimeout(debounce);
+    debounce = setTimeout(() => void restart(`${file} changed`), 50);
+  });
+}
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, async () => {

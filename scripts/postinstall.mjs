@@ -1,6 +1,7 @@
 // What `npm install` does after installing, so that `npm start` starts at once:
 //   1. generates the Prisma client (without Prisma's CDN: scripts/prisma-generate.mjs);
-//   2. compiles src/ into dist/ (SWC, about a second);
+//   2. compiles src/ into dist/, and the workspace packages' src/ into their dist/ (SWC,
+//      about a second);
 //   3. prepares an empty embedded-database data directory, the template every new
 //      PGLITE_DATA_DIR is copied from (initdb takes 5-15 s; a copy, a fraction of one).
 // Each step says what it does. A production install (--omit=dev, as in the Dockerfile's
@@ -38,7 +39,7 @@ await step("generating the Prisma client", () => {
 });
 
 if (isInstalled("@swc/core")) {
-  await step("compiling src/ into dist/", async () => {
+  await step("compiling src/ and packages/ into dist/", async () => {
     const { buildProject } = await import("./build.mjs");
     const { compiled } = await buildProject();
     return `${compiled} files`;

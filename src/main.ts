@@ -35,8 +35,15 @@ async function main(): Promise<void> {
   const database = await opening;
   logger.info({ database: describeDatabase(config.database) }, "database connected");
   if (config.database.kind === "embedded") {
-    const { applyPendingMigrations } = await import("./db/migrations/applyMigrations.js");
-    const { appliedMigrationNames } = await applyPendingMigrations(database.adapterFactory);
+    const [{ applyPendingMigrations }, { migrationCommands, migrationPaths }] = await Promise.all([
+      import("@activelog/prisma-wasm-migrate"),
+      import("./db/index.js"),
+    ]);
+    const { appliedMigrationNames } = await applyPendingMigrations(
+      database.adapterFactory,
+      migrationPaths,
+      { commands: migrationCommands },
+    );
     logger.info(
       { appliedMigrationNames },
       appliedMigrationNames.length ? "migrations applied" : "database schema up to date",

@@ -15,11 +15,11 @@
  * not wait for one and then the other.
  */
 import { mkdirSync } from "node:fs";
+import { driverAdapterErrorMessage } from "@activelog/prisma-wasm-migrate";
 import {
   isDriverAdapterError,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
-import { driverAdapterErrorMessage } from "./driverErrors.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { DataDirLockedError, lockDataDir, type DataDirLock } from "./embedded/dataDirLock.js";
 import { seedDataDirFromTemplate } from "./embedded/dataDirTemplate.js";

@@ -1,14 +1,5 @@
 import type { Prisma } from "../generated/prisma/client.js";
-export {
-  databaseConfigFromEnv,
-  DatabaseUnavailableError,
-  DEFAULT_PGLITE_DATA_DIR,
-  describeDatabase,
-  openDatabase,
-  type Database,
-  type DatabaseConfig,
-  type TransactionStarter,
-} from "./database.js";
+export { openDatabase, type Database, type DatabaseConfig } from "./database.js";
 export { DataDirLockedError } from "./embedded/dataDirLock.js";
 export { createOutageMonitor, isDatabaseUnreachable, type OutageMonitor } from "./outage.js";
 /** The client a workflow's steps get: Prisma's, bound to the run's transaction. */
@@ -20,8 +11,8 @@ export {
   PrismaClient,
   type Activity,
   type Notification,
-  type OutboxMessage,
-  type Session,
   type User,
   type UserStats,
 } from "../generated/prisma/client.js";
+// What the migration package (packages/prisma-wasm-migrate) is told about this app.
+export { migrationCommands, migrationPaths } from "./migrationSetup.js";

@@ -13,7 +13,8 @@
  * - The session default isolation level is set at connect (READ COMMITTED), so a
  *   transaction at that level is one `BEGIN` instead of `BEGIN` plus
  *   `SET TRANSACTION ISOLATION LEVEL ...`: a round trip less on every workflow.
- * - Migration scripts run whole, as one implicit transaction (see scriptExecution.ts).
+ * - Migration scripts run whole, as one implicit transaction (see executeScriptAtomically in
+ *   packages/prisma-wasm-migrate).
  */
 import { connect as connectTcp, type Socket } from "node:net";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -22,8 +23,8 @@ import type {
   SqlMigrationAwareDriverAdapterFactory,
   Transaction,
 } from "@prisma/driver-adapter-utils";
+import { executeScriptAtomically } from "@activelog/prisma-wasm-migrate";
 import type pg from "pg";
-import { executeScriptAtomically } from "./migrations/scriptExecution.js";
 import { currentTransactionScope } from "./transactionScope.js";
 
 /** The session default every pooled connection gets at connect. */

@@ -2,13 +2,9 @@ import { writeFile } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  applyPendingMigrations,
-  DatabaseUnreachableError,
-  migrateDatabase,
-} from "../../src/db/migrations/index.js";
+import { DatabaseUnreachableError } from "@activelog/prisma-wasm-migrate";
+import { migrationTarget } from "../../src/db/cli/commands.js";
 
 const UNREACHABLE_URL = "postgresql://postgres:s3cret@127.0.0.1:1/x";
 
@@ -17,11 +13,9 @@ describe("migrating a database that cannot be reached", () => {
   afterAll(async () => rm(await scratch, { recursive: true, force: true }));
 
   it("names the PostgreSQL server, with its password hidden", async () => {
-    const failure = await migrateDatabase({
-      kind: "postgres",
-      url: UNREACHABLE_URL,
-      poolSize: 1,
-    }).catch((error: unknown) => error);
+    const failure = await migrationTarget({ kind: "postgres", url: UNREACHABLE_URL, poolSize: 1 })
+      .open()
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(DatabaseUnreachableError);
     expect(failure).toMatchObject({ code: "DATABASE_UNREACHABLE" });
@@ -32,24 +26,13 @@ describe("migrating a database that cannot be reached", () => {
     );
   });
 
-  it("fails the same way when the server starts applying through a bare adapter factory", async () => {
-    const factory = new PrismaPg({ connectionString: UNREACHABLE_URL });
-    await expect(
-      applyPendingMigrations(factory, undefined, { databaseDescription: "the test server" }),
-    ).rejects.toThrow(
-      new DatabaseUnreachableError(
-        "Cannot reach the test server: Can't reach database server at 127.0.0.1:1",
-      ),
-    );
-  });
-
   it("names the embedded database's directory when it cannot be opened", async () => {
     const notADirectory = join(await scratch, "a-file");
     await writeFile(notADirectory, "");
 
-    const failure = await migrateDatabase({ kind: "embedded", dataDir: notADirectory }).catch(
-      (error: unknown) => error,
-    );
+    const failure = await migrationTarget({ kind: "embedded", dataDir: notADirectory })
+      .open()
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(DatabaseUnreachableError);
     expect((failure as Error).message).toMatch(

@@ -10,8 +10,13 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { buildProject } from "./buildProject.js";
-import { openDatabase, type Database } from "../../src/db/index.js";
-import { applyPendingMigrations } from "../../src/db/migrations/index.js";
+import {
+  migrationCommands,
+  migrationPaths,
+  openDatabase,
+  type Database,
+} from "../../src/db/index.js";
+import { applyPendingMigrations } from "@activelog/prisma-wasm-migrate";
 import {
   TEST_SERVER_URL,
   testDatabaseUrl,
@@ -21,7 +26,9 @@ import {
 
 async function migrate(database: Database): Promise<void> {
   try {
-    await applyPendingMigrations(database.adapterFactory);
+    await applyPendingMigrations(database.adapterFactory, migrationPaths, {
+      commands: migrationCommands,
+    });
   } finally {
     await database.close();
   }

@@ -12,8 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, inject } from "vitest";
-import { openDatabase, type Database } from "../../src/db/index.js";
-import { applyPendingMigrations } from "../../src/db/migrations/index.js";
+import {
+  migrationCommands,
+  migrationPaths,
+  openDatabase,
+  type Database,
+} from "../../src/db/index.js";
+import { applyPendingMigrations } from "@activelog/prisma-wasm-migrate";
 
 export const TEST_SERVER_URL =
   process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432";
@@ -123,7 +128,9 @@ export function createPostgresTestDatabase(
 export async function createEmbeddedTestDatabaseOnDisk(): Promise<TestDatabase> {
   const dataDir = await mkdtemp(join(tmpdir(), "activelog-test-pglite-"));
   const database = await openDatabase({ kind: "embedded", dataDir });
-  await applyPendingMigrations(database.adapterFactory);
+  await applyPendingMigrations(database.adapterFactory, migrationPaths, {
+    commands: migrationCommands,
+  });
   return {
     ...database,
     location: dataDir,

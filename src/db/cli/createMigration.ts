@@ -1,5 +1,5 @@
-/** npm run db:migration -- <name> [options]: see createMigrationCommand.ts. */
-import { createMigrationCommand, CREATE_MIGRATION_USAGE } from "./createMigrationCommand.js";
-import { runAsProcess } from "./run.js";
+/** npm run db:migration -- <name> [options]: see commands.ts. */
+import { runAsProcess } from "@activelog/prisma-wasm-migrate";
+import { createMigration } from "./commands.js";
 
-await runAsProcess(createMigrationCommand, CREATE_MIGRATION_USAGE);
+await runAsProcess(createMigration);

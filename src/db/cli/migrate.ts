@@ -1,5 +1,5 @@
-/** npm run db:migrate [-- options]: see migrateCommand.ts. */
-import { runAsProcess } from "./run.js";
-import { migrate, MIGRATE_USAGE } from "./migrateCommand.js";
+/** npm run db:migrate [-- options]: see commands.ts. */
+import { runAsProcess } from "@activelog/prisma-wasm-migrate";
+import { migrate } from "./commands.js";
 
-await runAsProcess(migrate, MIGRATE_USAGE);
+await runAsProcess(migrate);

@@ -14,8 +14,10 @@
  *   a statement any other way; PostgreSQL's cancel request plays this part on a server.
  *   An in-memory database would not survive the restart: there the statement runs to
  *   its end (the broker's run has rejected already; the session is busy until then).
- * - Migration scripts run whole, as one implicit transaction (see scriptExecution.ts).
+ * - Migration scripts run whole, as one implicit transaction (see executeScriptAtomically in
+ *   packages/prisma-wasm-migrate).
  */
+import { executeScriptAtomically } from "@activelog/prisma-wasm-migrate";
 import type {
   IsolationLevel,
   SqlDriverAdapter,
@@ -24,7 +26,6 @@ import type {
   SqlResultSet,
   Transaction,
 } from "@prisma/driver-adapter-utils";
-import { executeScriptAtomically } from "../migrations/scriptExecution.js";
 import { currentTransactionScope } from "../transactionScope.js";
 import {
   PgliteWorkerClient,

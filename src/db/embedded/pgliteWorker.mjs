@@ -85,7 +85,7 @@ const operations = {
   query: ({ query }) => adapter.queryRaw(query),
   execute: ({ query }) => adapter.executeRaw(query),
   // A migration script: one simple-protocol query, so its statements run as one implicit
-  // transaction (see migrations/scriptExecution.ts).
+  // transaction (see executeScriptAtomically in packages/prisma-wasm-migrate).
   script: async ({ script }) => {
     await pglite.exec(script);
   },

@@ -18,17 +18,18 @@ import {
   MigrationFailedError,
   MigrationNotResolvableError,
   SchemaEngineError,
+  type MigrationCommands,
+  type Remedy,
 } from "./migrationErrors.js";
 import {
   assertMigrationListUsable,
-  defaultMigrationPaths,
   migrationScripts,
   readMigrationList,
   readSchema,
   scriptMatchesChecksum,
   type MigrationPaths,
 } from "./migrationFiles.js";
-import { driverAdapterErrorMessage } from "../driverErrors.js";
+import { driverAdapterErrorMessage } from "./driverErrors.js";
 import {
   migrationState,
   readMigrationHistory,
@@ -42,15 +43,15 @@ import {
   type EngineSession,
 } from "./schemaEngine.js";
 
-export { NO_SCHEMA_FILTER };
-
 export interface AppliedMigrations {
   /** Names of the migrations applied by this call; empty when the database was up to date. */
   appliedMigrationNames: string[];
 }
 
 export interface MigrationOptions {
-  /** Names the database in error messages (see `describeDatabase`). */
+  /** The project's commands, which the advice in error messages names. */
+  commands: MigrationCommands;
+  /** Names the database in error messages, e.g. `PostgreSQL at postgresql://...` (no password). */
   databaseDescription?: string;
 }
 
@@ -66,17 +67,18 @@ export interface MigrationOptions {
  */
 export async function applyPendingMigrations(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-  paths: MigrationPaths = defaultMigrationPaths,
-  options: MigrationOptions = {},
+  paths: MigrationPaths,
+  options: MigrationOptions,
 ): Promise<AppliedMigrations> {
   const database = options.databaseDescription ?? "the database";
+  const remedy: Remedy = { commands: options.commands, migrationsDir: paths.migrationsDir };
   const migrationsList = await readMigrationList(paths.migrationsDir);
   assertMigrationListUsable(migrationsList);
 
   // Checked here rather than left to the engine: the engine does not compare checksums
   // when applying, and its report of a failed migration does not say how to resolve it.
   const history = await readHistory(adapterFactory, database);
-  refuseUnsafeHistory(history, migrationsList);
+  refuseUnsafeHistory(history, migrationsList, remedy);
   // Nothing pending (every start of an up-to-date server): the engine, a large
   // WebAssembly module, would load only to say so.
   const applied = new Set(
@@ -90,7 +92,7 @@ export async function applyPendingMigrations(
     try {
       return await session.engine.applyMigrations({ migrationsList, filters: NO_SCHEMA_FILTER });
     } catch (error) {
-      throw await explainApplyFailure(error, session, adapterFactory, history, database);
+      throw await explainApplyFailure(error, session, adapterFactory, history, database, remedy);
     }
   });
 }
@@ -105,8 +107,8 @@ export async function resolveMigration(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   migrationName: string,
   resolution: "applied" | "rolled-back",
-  paths: MigrationPaths = defaultMigrationPaths,
-  options: MigrationOptions = {},
+  paths: MigrationPaths,
+  options: Pick<MigrationOptions, "databaseDescription"> = {},
 ): Promise<void> {
   const database = options.databaseDescription ?? "the database";
   const migrationsList = await readMigrationList(paths.migrationsDir);
@@ -170,15 +172,13 @@ async function readHistory(
   }
 }
 
-function refuseUnsafeHistory(history: MigrationHistoryRow[], migrationsList: MigrationList): void {
+function refuseUnsafeHistory(
+  history: MigrationHistoryRow[],
+  migrationsList: MigrationList,
+  remedy: Remedy,
+): void {
   const failed = history.find((row) => migrationState(row) === "failed");
-  if (failed) {
-    throw new FailedMigrationInDatabaseError(
-      failed.migrationName,
-      failed.startedAt,
-      failed.logs === null ? null : engineErrorMessage(failed.logs),
-    );
-  }
+  if (failed) throw failedInDatabase(failed, remedy);
   const scripts = migrationScripts(migrationsList);
   const edited = history
     .filter((row) => migrationState(row) === "applied")
@@ -187,7 +187,15 @@ function refuseUnsafeHistory(history: MigrationHistoryRow[], migrationsList: Mig
       return script !== undefined && !scriptMatchesChecksum(script, row.checksum);
     })
     .map((row) => row.migrationName);
-  if (edited.length > 0) throw new MigrationEditedError([...new Set(edited)]);
+  if (edited.length > 0) throw new MigrationEditedError([...new Set(edited)], remedy);
+}
+
+function failedInDatabase(
+  row: MigrationHistoryRow,
+  remedy: Remedy,
+): FailedMigrationInDatabaseError {
+  const failure = row.logs === null ? null : engineErrorMessage(row.logs);
+  return new FailedMigrationInDatabaseError(row.migrationName, row.startedAt, failure, remedy);
 }
 
 async function explainApplyFailure(
@@ -196,6 +204,7 @@ async function explainApplyFailure(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   historyBefore: MigrationHistoryRow[],
   database: string,
+  remedy: Remedy,
 ): Promise<Error> {
   if (error instanceof MigrationError) return error;
   const historyAfter = await readHistory(adapterFactory, database).catch(() => undefined);
@@ -203,11 +212,7 @@ async function explainApplyFailure(
 
   if (engineErrorCode(error) === "P3009" && failed) {
     // Another run recorded a failure between our check and the engine's.
-    return new FailedMigrationInDatabaseError(
-      failed.migrationName,
-      failed.startedAt,
-      failed.logs === null ? null : engineErrorMessage(failed.logs),
-    );
+    return failedInDatabase(failed, remedy);
   }
 
   const failedName =
@@ -220,9 +225,8 @@ async function explainApplyFailure(
     const appliedNow = (historyAfter ?? [])
       .filter((row) => migrationState(row) === "applied" && !appliedBefore.has(row.migrationName))
       .map((row) => row.migrationName);
-    return new MigrationFailedError(failedName, scriptFailure(session, error), appliedNow, {
-      cause: error,
-    });
+    const reason = scriptFailure(session, error);
+    return new MigrationFailedError(failedName, reason, appliedNow, remedy, { cause: error });
   }
   return new SchemaEngineError(
     `Applying migrations to ${database} failed: ${engineErrorMessage(error)}`,
@@ -255,5 +259,3 @@ function messageOf(error: unknown): string {
     ? `${detail} (${cause.message})`
     : detail;
 }
-
-/** Words for a driver adapter's error, close to what Prisma Client prints for it. */

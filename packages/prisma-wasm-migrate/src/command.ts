@@ -1,15 +1,16 @@
 /**
- * What the database commands share: option parsing, reporting, exit codes.
+ * What the two commands share: option parsing, reporting, exit codes.
  *
- * A command is a function of its arguments, environment and output streams (CommandIo),
- * so tests run it in-process; `runAsProcess` runs one as a process, and exits with its
- * code explicitly. Failures print one clear message, no stack (set DEBUG=1 for it), and
- * exit with 1; usage errors exit with 2.
+ * A command runs on its arguments, environment and output streams (CommandIo), so tests
+ * run it in-process; `runAsProcess` runs one as a process, and exits with its code
+ * explicitly. Failures print one clear message, no stack (set DEBUG=1 for it), and exit
+ * with 1; usage errors exit with 2.
  */
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { MigrationError } from "../migrations/migrationErrors.js";
-import { defaultMigrationPaths, type MigrationPaths } from "../migrations/migrationFiles.js";
+import { displayPath } from "./displayPath.js";
+import { MigrationError } from "./migrationErrors.js";
+import type { MigrationPaths } from "./migrationFiles.js";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -21,9 +22,12 @@ export const PATH_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
-export const PATH_OPTIONS_HELP = `  --migrations-dir <dir>  migrations folder (default: prisma/migrations)
-  --schema <file>         Prisma schema (default: prisma/schema.prisma)
+/** The help's lines for PATH_OPTIONS, with the project's paths as the defaults. */
+export function pathOptionsHelp(defaults: MigrationPaths): string {
+  return `  --migrations-dir <dir>  migrations folder (default: ${displayPath(defaults.migrationsDir)})
+  --schema <file>         Prisma schema (default: ${displayPath(defaults.schemaPath)})
   -h, --help              show this help`;
+}
 
 /** What a command reads and writes: its arguments, its environment, its two outputs. */
 export interface CommandIo {
@@ -36,7 +40,11 @@ export interface CommandIo {
 }
 
 /** A command: does its work through `io`, throws to fail (see {@link execute}). */
-export type Command = (io: CommandIo) => Promise<void>;
+export interface Command {
+  /** The help text, printed for --help and after a usage error. */
+  readonly usage: string;
+  run(io: CommandIo): Promise<void>;
+}
 
 /** Parses the command's arguments; unknown options are usage errors. */
 export function parseCommandLine<const O extends NonNullable<ParseArgsConfig["options"]>>(
@@ -50,37 +58,32 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig["op
   }
 }
 
-export function migrationPathsFrom(values: {
-  "migrations-dir"?: string;
-  schema?: string;
-}): MigrationPaths {
+/** The paths the options name, relative to the current directory; `defaults` for the others. */
+export function migrationPathsFrom(
+  values: { "migrations-dir"?: string; schema?: string },
+  defaults: MigrationPaths,
+): MigrationPaths {
   return {
     migrationsDir: values["migrations-dir"]
       ? resolve(values["migrations-dir"])
-      : defaultMigrationPaths.migrationsDir,
-    schemaPath: values.schema ? resolve(values.schema) : defaultMigrationPaths.schemaPath,
+      : defaults.migrationsDir,
+    schemaPath: values.schema ? resolve(values.schema) : defaults.schemaPath,
   };
 }
 
-/** A path as the user would type it from the current directory. */
-export function displayPath(path: string): string {
-  const fromHere = relative(process.cwd(), path);
-  return fromHere && !fromHere.startsWith("..") ? fromHere : path;
-}
-
 /** Runs `command`, reports a failure on `io.err`, and resolves with the exit code. */
-export async function execute(command: Command, usage: string, io: CommandIo): Promise<number> {
+export async function execute(command: Command, io: CommandIo): Promise<number> {
   try {
-    await command(io);
+    await command.run(io);
     return 0;
   } catch (error) {
-    return report(error, usage, io);
+    return report(error, command.usage, io);
   }
 }
 
 /** Runs `command` as this process (arguments, environment, stdout, stderr), then exits with its code. */
-export async function runAsProcess(command: Command, usage: string): Promise<never> {
-  const exitCode = await execute(command, usage, {
+export async function runAsProcess(command: Command): Promise<never> {
+  const exitCode = await execute(command, {
     args: process.argv.slice(2),
     env: process.env,
     out: (line) => process.stdout.write(`${line}\n`),

@@ -6,22 +6,34 @@ import {
   createMigration,
   diffMigrationsToSchema,
   MigrationNameInvalidError,
-} from "../../src/db/migrations/index.js";
-import { openDatabase } from "../../src/db/index.js";
-import { copyOfMigrations, type MigrationFolder } from "../helpers/migrationFolders.js";
+} from "../src/index.js";
+import { blankDataDirArchive, createEmptyDatabase } from "./helpers/databases.js";
+import {
+  copyOfMigrations,
+  fixtureCommands,
+  type MigrationFolder,
+} from "./helpers/migrationFolders.js";
 
 const NOW = new Date("2099-03-04T05:06:07.890Z");
 
-async function addLastErrorColumn(folder: MigrationFolder): Promise<void> {
+async function addSummaryColumn(folder: MigrationFolder): Promise<void> {
   const schema = await readFile(folder.paths.schemaPath, "utf8");
   await writeFile(
     folder.paths.schemaPath,
-    schema.replace(/(model OutboxMessage \{\n)/, `$1  lastError    String?   @map("last_error")\n`),
+    schema.replace(/(model Post \{\n)/, `$1  summary   String?\n`),
   );
 }
 
 async function listFiles(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true })).map(String).sort();
+}
+
+/** The scratch databases a diff runs on start from the run's blank archive (globalSetup.ts). */
+const scratch = { blankDataDirArchive: blankDataDirArchive() };
+
+/** createMigration on a copy of the fixture. */
+function create(name: string, migrations: MigrationFolder, now?: Date) {
+  return createMigration(name, { ...scratch, paths: migrations.paths, now });
 }
 
 describe("createMigration", () => {
@@ -37,39 +49,39 @@ describe("createMigration", () => {
 
   it("writes <UTC timestamp>_<name>/migration.sql with the SQL the schema change needs", async () => {
     const migrations = await folder();
-    await addLastErrorColumn(migrations);
+    await addSummaryColumn(migrations);
 
-    const created = await createMigration("add_last_error", { paths: migrations.paths, now: NOW });
+    const created = await create("add_summary", migrations, NOW);
 
     expect(created).toMatchObject({
-      migrationName: "20990304050607_add_last_error",
-      path: join(migrations.paths.migrationsDir, "20990304050607_add_last_error", "migration.sql"),
+      migrationName: "20990304050607_add_summary",
+      path: join(migrations.paths.migrationsDir, "20990304050607_add_summary", "migration.sql"),
     });
     const written = await readFile(created!.path, "utf8");
     expect(written).toBe(created!.script);
-    expect(written).toMatch(
-      /^-- AlterTable\nALTER TABLE "outbox_messages" ADD COLUMN\s+"last_error" TEXT;\n$/,
-    );
-    expect(await diffMigrationsToSchema(migrations.paths)).toBeNull();
+    expect(written).toMatch(/^-- AlterTable\nALTER TABLE "posts" ADD COLUMN\s+"summary" TEXT;\n$/);
+    expect(await diffMigrationsToSchema(migrations.paths, scratch)).toBeNull();
   });
 
   it("writes a migration that applies cleanly after the existing ones", async () => {
     const migrations = await folder();
-    await addLastErrorColumn(migrations);
-    const created = await createMigration("add_last_error", { paths: migrations.paths, now: NOW });
-    const database = await openDatabase({ kind: "embedded", dataDir: "memory://" });
+    await addSummaryColumn(migrations);
+    const created = await create("add_summary", migrations, NOW);
+    const database = await createEmptyDatabase("PGlite");
     try {
       const { appliedMigrationNames } = await applyPendingMigrations(
         database.adapterFactory,
         migrations.paths,
+        { commands: fixtureCommands },
       );
       expect(appliedMigrationNames.at(-1)).toBe(created!.migrationName);
-      await database.prisma.$executeRawUnsafe(
-        `INSERT INTO "outbox_messages" ("id", "topic", "payload", "last_error")
-         VALUES (gen_random_uuid(), 'welcome-email', '{}', 'smtp timeout')`,
+      await database.query(
+        `WITH author AS (INSERT INTO "authors" ("name") VALUES ('Ada') RETURNING "id")
+         INSERT INTO "posts" ("title", "author_id", "summary")
+         SELECT 'Notes', "id", 'on the engine' FROM author`,
       );
     } finally {
-      await database.close();
+      await database.destroy();
     }
   });
 
@@ -77,22 +89,18 @@ describe("createMigration", () => {
     const migrations = await folder();
     const before = await listFiles(migrations.paths.migrationsDir);
 
-    expect(
-      await createMigration("nothing_to_do", { paths: migrations.paths, now: NOW }),
-    ).toBeNull();
+    expect(await create("nothing_to_do", migrations, NOW)).toBeNull();
 
     expect(await listFiles(migrations.paths.migrationsDir)).toEqual(before);
   });
 
   it("rejects a name that is not snake_case, writing nothing", async () => {
     const migrations = await folder();
-    await addLastErrorColumn(migrations);
+    await addSummaryColumn(migrations);
     const before = await listFiles(migrations.paths.migrationsDir);
 
     for (const name of ["", "Add Users", "add-users", "1st", "drop;table", "a".repeat(201)]) {
-      await expect(createMigration(name, { paths: migrations.paths })).rejects.toThrow(
-        MigrationNameInvalidError,
-      );
+      await expect(create(name, migrations)).rejects.toThrow(MigrationNameInvalidError);
     }
     expect(await listFiles(migrations.paths.migrationsDir)).toEqual(before);
   });
@@ -100,7 +108,7 @@ describe("createMigration", () => {
   it("starts an empty migrations folder with migration_lock.toml and a first migration", async () => {
     const migrations = await folder({ withMigrations: false });
 
-    const created = await createMigration("init", { paths: migrations.paths, now: NOW });
+    const created = await create("init", migrations, NOW);
 
     expect(await listFiles(migrations.paths.migrationsDir)).toEqual([
       "20990304050607_init",
@@ -110,20 +118,17 @@ describe("createMigration", () => {
     expect(
       await readFile(join(migrations.paths.migrationsDir, "migration_lock.toml"), "utf8"),
     ).toContain('provider = "postgresql"');
-    expect(created!.script).toContain(`CREATE TABLE "users"`);
-    expect(await diffMigrationsToSchema(migrations.paths)).toBeNull();
+    expect(created!.script).toContain(`CREATE TABLE "authors"`);
+    expect(await diffMigrationsToSchema(migrations.paths, scratch)).toBeNull();
   });
 
   it("names the migration after the newest existing one when the clock is behind", async () => {
     const migrations = await folder();
     await migrations.writeMigration("20990304050607_from_the_future", "SELECT 1;\n");
-    await addLastErrorColumn(migrations);
+    await addSummaryColumn(migrations);
 
-    const created = await createMigration("add_last_error", {
-      paths: migrations.paths,
-      now: new Date("2001-01-01T00:00:00Z"),
-    });
+    const created = await create("add_summary", migrations, new Date("2001-01-01T00:00:00Z"));
 
-    expect(created?.migrationName).toBe("20990304050608_add_last_error");
+    expect(created?.migrationName).toBe("20990304050608_add_summary");
   });
 });

@@ -1,8 +1,28 @@
 /**
  * Why migrating or creating a migration failed. Every error has a stable `code` (for
  * scripts and tests) and a message written for the person at the terminal: what failed,
- * where, and what to do next.
+ * where, and what to do next (naming the project's own commands, see {@link Remedy}).
  */
+import { join } from "node:path";
+import { displayPath } from "./displayPath.js";
+
+/**
+ * The commands that run this package in the project, e.g. `npm run db:migrate`: usage
+ * lines and the advice in error messages name them. Arguments follow ` -- `, as npm
+ * scripts take them.
+ */
+export interface MigrationCommands {
+  /** Applies pending migrations; `--rolled-back <name>` and `--applied <name>` resolve one. */
+  migrate: string;
+  /** Writes the next migration: `-- <name>`. */
+  createMigration: string;
+}
+
+/** What an error's advice needs to name: the project's commands and its migrations folder. */
+export interface Remedy {
+  commands: MigrationCommands;
+  migrationsDir: string;
+}
 
 export type MigrationErrorCode =
   | "DATABASE_UNREACHABLE"
@@ -14,6 +34,7 @@ export type MigrationErrorCode =
   | "MIGRATION_NAME_INVALID"
   | "SCHEMA_ENGINE_ERROR";
 
+/** The base of every error this package throws: `code` says which failure it is. */
 export class MigrationError extends Error {
   override readonly name: string = "MigrationError";
   constructor(
@@ -52,6 +73,7 @@ export class MigrationFailedError extends MigrationError {
     readonly migrationName: string,
     readonly reason: string,
     readonly appliedMigrationNames: string[],
+    remedy: Remedy,
     options?: { cause?: unknown },
   ) {
     super(
@@ -60,7 +82,7 @@ export class MigrationFailedError extends MigrationError {
         appliedBefore(appliedMigrationNames) +
         `Its changes were rolled back (PostgreSQL runs a migration.sql as one transaction unless ` +
         `it contains its own BEGIN/COMMIT) and the database records it as failed.\n` +
-        resolveHint(migrationName),
+        resolveHint(migrationName, remedy),
       options,
     );
   }
@@ -73,13 +95,14 @@ export class FailedMigrationInDatabaseError extends MigrationError {
     readonly migrationName: string,
     readonly startedAt: string,
     readonly failure: string | null,
+    remedy: Remedy,
   ) {
     super(
       "FAILED_MIGRATION_IN_DATABASE",
       `Migration ${migrationName} failed in an earlier run (started ${startedAt})` +
         (failure ? `: ${failure}` : "") +
         `\nNo further migrations are applied until it is resolved.\n` +
-        resolveHint(migrationName),
+        resolveHint(migrationName, remedy),
     );
   }
 }
@@ -87,14 +110,17 @@ export class FailedMigrationInDatabaseError extends MigrationError {
 /** A migration that the database has applied was changed afterwards. */
 export class MigrationEditedError extends MigrationError {
   override readonly name = "MigrationEditedError";
-  constructor(readonly migrationNames: string[]) {
+  constructor(
+    readonly migrationNames: string[],
+    { commands, migrationsDir }: Remedy,
+  ) {
     const list = migrationNames.join(", ");
     super(
       "MIGRATION_EDITED",
       `Applied migration${migrationNames.length > 1 ? "s were" : " was"} edited afterwards: ${list}\n` +
         `migration.sql no longer matches the checksum the database recorded when it applied it. ` +
-        `Restore the applied version (e.g. git checkout -- prisma/migrations/<name>/migration.sql) ` +
-        `and put the change in a new migration (npm run db:migration -- <name>). Nothing was applied.`,
+        `Restore the applied version (e.g. git checkout -- ${scriptPath(migrationsDir, "<name>")}) ` +
+        `and put the change in a new migration (${commands.createMigration} -- <name>). Nothing was applied.`,
     );
   }
 }
@@ -131,14 +157,18 @@ function appliedBefore(names: string[]): string {
   return names.length > 0 ? `Applied before it in this run: ${names.join(", ")}.\n` : "";
 }
 
-function resolveHint(migrationName: string): string {
+function scriptPath(migrationsDir: string, migrationName: string): string {
+  return displayPath(join(migrationsDir, migrationName, "migration.sql"));
+}
+
+function resolveHint(migrationName: string, { commands, migrationsDir }: Remedy): string {
   return (
     `To resolve it, either:\n` +
-    `  - fix prisma/migrations/${migrationName}/migration.sql (or the database), then run\n` +
-    `      npm run db:migrate -- --rolled-back ${migrationName}\n` +
-    `      npm run db:migrate\n` +
+    `  - fix ${scriptPath(migrationsDir, migrationName)} (or the database), then run\n` +
+    `      ${commands.migrate} -- --rolled-back ${migrationName}\n` +
+    `      ${commands.migrate}\n` +
     `  - or, if you applied its changes by hand, run\n` +
-    `      npm run db:migrate -- --applied ${migrationName}\n` +
+    `      ${commands.migrate} -- --applied ${migrationName}\n` +
     `(the equivalents of prisma migrate resolve; see https://pris.ly/d/migrate-resolve)`
   );
 }

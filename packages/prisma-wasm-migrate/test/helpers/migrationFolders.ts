@@ -1,11 +1,25 @@
 /**
- * Scratch copies of prisma/ (schema.prisma and the migrations folder) in a temporary
- * directory, for tests that add, break or edit migrations.
+ * The project the tests migrate (test/fixture: a schema and its migrations), and scratch
+ * copies of it in a temporary directory, for tests that add, break or edit migrations.
  */
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultMigrationPaths, type MigrationPaths } from "../../src/db/migrations/index.js";
+import type { MigrationCommands, MigrationPaths } from "../../src/index.js";
+
+/** A Prisma folder's paths: schema.prisma and migrations/ side by side, as in prisma/. */
+const pathsIn = (dir: string): MigrationPaths => ({
+  schemaPath: join(dir, "schema.prisma"),
+  migrationsDir: join(dir, "migrations"),
+});
+
+export const fixturePaths = pathsIn(join(import.meta.dirname, "../fixture"));
+
+/** The fixture project's commands, as its package.json would name them. */
+export const fixtureCommands: MigrationCommands = {
+  migrate: "npm run migrate",
+  createMigration: "npm run new-migration",
+};
 
 export interface MigrationFolder {
   readonly paths: MigrationPaths;
@@ -16,19 +30,16 @@ export interface MigrationFolder {
   remove(): Promise<void>;
 }
 
-/** A copy of the project's schema and migrations, plus `extra` migrations (name -> SQL). */
+/** A copy of the fixture's schema and migrations, plus `extra` migrations (name -> SQL). */
 export async function copyOfMigrations(
   extra: Record<string, string> = {},
   options: { withMigrations?: boolean } = {},
 ): Promise<MigrationFolder> {
-  const root = await mkdtemp(join(tmpdir(), "activelog-migrations-"));
-  const paths: MigrationPaths = {
-    schemaPath: join(root, "schema.prisma"),
-    migrationsDir: join(root, "migrations"),
-  };
-  await cp(defaultMigrationPaths.schemaPath, paths.schemaPath);
+  const root = await mkdtemp(join(tmpdir(), "prisma-wasm-migrate-"));
+  const paths = pathsIn(root);
+  await cp(fixturePaths.schemaPath, paths.schemaPath);
   if (options.withMigrations ?? true) {
-    await cp(defaultMigrationPaths.migrationsDir, paths.migrationsDir, { recursive: true });
+    await cp(fixturePaths.migrationsDir, paths.migrationsDir, { recursive: true });
   } else {
     await mkdir(paths.migrationsDir);
   }
@@ -53,9 +64,9 @@ export async function copyOfMigrations(
   return folder;
 }
 
-/** The migrations the project itself has, in order. */
-export async function projectMigrationNames(): Promise<string[]> {
-  const entries = await readdir(defaultMigrationPaths.migrationsDir, { withFileTypes: true });
+/** The fixture's migrations, in order. */
+export async function fixtureMigrationNames(): Promise<string[]> {
+  const entries = await readdir(fixturePaths.migrationsDir, { withFileTypes: true });
   return entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)

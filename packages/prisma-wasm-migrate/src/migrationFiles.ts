@@ -1,26 +1,17 @@
-/** Reads the Prisma Migrate folder (`prisma/migrations`) in the shape the schema engine wants. */
+/** Reads a Prisma Migrate folder (`prisma/migrations`) in the shape the schema engine wants. */
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { MigrationList } from "@prisma/schema-engine-wasm";
 import { MigrationsInvalidError } from "./migrationErrors.js";
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-
-export const DEFAULT_SCHEMA_PATH = join(projectRoot, "prisma/schema.prisma");
-export const DEFAULT_MIGRATIONS_DIR = join(projectRoot, "prisma/migrations");
 export const LOCKFILE_NAME = "migration_lock.toml";
 
+/** Where a project keeps its Prisma schema and its migrations folder. */
 export interface MigrationPaths {
   schemaPath: string;
   migrationsDir: string;
 }
-
-export const defaultMigrationPaths: MigrationPaths = {
-  schemaPath: DEFAULT_SCHEMA_PATH,
-  migrationsDir: DEFAULT_MIGRATIONS_DIR,
-};
 
 export async function readSchema(schemaPath: string): Promise<{ path: string; content: string }> {
   return { path: schemaPath, content: await readFile(schemaPath, "utf8") };

@@ -4,24 +4,20 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   applyPendingMigrations,
-  defaultMigrationPaths,
   FailedMigrationInDatabaseError,
   MigrationEditedError,
   MigrationFailedError,
   MigrationNotResolvableError,
   resolveMigration,
-} from "../../src/db/migrations/index.js";
-import type { Database } from "../../src/db/index.js";
+} from "../src/index.js";
+import { createEmptyDatabase, type DatabaseKind, type TestDatabase } from "./helpers/databases.js";
 import {
   copyOfMigrations,
-  projectMigrationNames,
+  fixtureCommands,
+  fixtureMigrationNames,
+  fixturePaths,
   type MigrationFolder,
-} from "../helpers/migrationFolders.js";
-import {
-  createEmptyTestDatabase,
-  type DatabaseKind,
-  type TestDatabase,
-} from "../helpers/testDatabases.js";
+} from "./helpers/migrationFolders.js";
 
 interface HistoryRow {
   id: string;
@@ -34,18 +30,23 @@ interface HistoryRow {
   applied_steps_count: number;
 }
 
-function history(database: Database): Promise<HistoryRow[]> {
-  return database.prisma.$queryRawUnsafe<HistoryRow[]>(
+function history(database: TestDatabase): Promise<HistoryRow[]> {
+  return database.query<HistoryRow>(
     `SELECT * FROM "_prisma_migrations" ORDER BY started_at, migration_name`,
   );
 }
 
-async function tableExists(database: Database, table: string): Promise<boolean> {
-  const [row] = await database.prisma.$queryRawUnsafe<{ exists: boolean }[]>(
+async function tableExists(database: TestDatabase, table: string): Promise<boolean> {
+  const [row] = await database.query<{ exists: boolean }>(
     `SELECT to_regclass($1) IS NOT NULL AS exists`,
-    table,
+    [table],
   );
   return row?.exists ?? false;
+}
+
+/** Applies the pending migrations of `paths` to `database`, as a project does. */
+function apply(database: TestDatabase, paths = fixturePaths) {
+  return applyPendingMigrations(database.adapterFactory, paths, { commands: fixtureCommands });
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -56,13 +57,13 @@ const BROKEN_MIGRATION = {
 };
 const FIXED_SQL = `-- CreateTable\nCREATE TABLE "half_done" ("id" INTEGER);\n`;
 
-describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database", (kind) => {
+describe.each<DatabaseKind>(["PostgreSQL", "PGlite"])("migrating a %s database", (kind) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
   });
   async function emptyDatabase(): Promise<TestDatabase> {
-    const database = await createEmptyTestDatabase(kind);
+    const database = await createEmptyDatabase(kind);
     cleanups.push(() => database.destroy());
     return database;
   }
@@ -74,17 +75,17 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
 
   it("applies every migration to an empty database, recording them as prisma migrate deploy does", async () => {
     const database = await emptyDatabase();
-    const names = await projectMigrationNames();
+    const names = await fixtureMigrationNames();
 
-    const result = await applyPendingMigrations(database.adapterFactory);
+    const result = await apply(database);
 
     expect(result.appliedMigrationNames).toEqual(names);
-    expect(await database.prisma.user.count()).toBe(0);
+    expect(await database.query(`SELECT * FROM "posts"`)).toEqual([]);
     const rows = await history(database);
     expect(rows.map((row) => row.migration_name)).toEqual(names);
     for (const row of rows) {
       const script = await readFile(
-        join(defaultMigrationPaths.migrationsDir, row.migration_name, "migration.sql"),
+        join(fixturePaths.migrationsDir, row.migration_name, "migration.sql"),
         "utf8",
       );
       expect(row).toEqual({
@@ -103,8 +104,8 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
 
   it("creates _prisma_migrations with the columns and types Prisma's native engine uses", async () => {
     const database = await emptyDatabase();
-    await applyPendingMigrations(database.adapterFactory);
-    const columns = await database.prisma.$queryRawUnsafe<unknown[]>(
+    await apply(database);
+    const columns = await database.query(
       `SELECT column_name, data_type, character_maximum_length, is_nullable
          FROM information_schema.columns WHERE table_name = '_prisma_migrations'
         ORDER BY ordinal_position`,
@@ -130,10 +131,10 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
 
   it("does nothing when every migration is already applied", async () => {
     const database = await emptyDatabase();
-    await applyPendingMigrations(database.adapterFactory);
+    await apply(database);
     const before = await history(database);
 
-    const again = await applyPendingMigrations(database.adapterFactory);
+    const again = await apply(database);
 
     expect(again.appliedMigrationNames).toEqual([]);
     expect(await history(database)).toEqual(before);
@@ -142,13 +143,13 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("applies only the migrations added since the last run", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths);
+    await apply(database, folder.paths);
     await folder.writeMigration(
       "20990101000000_add_notes",
       `CREATE TABLE "notes" ("id" INTEGER);\n`,
     );
 
-    const result = await applyPendingMigrations(database.adapterFactory, folder.paths);
+    const result = await apply(database, folder.paths);
 
     expect(result.appliedMigrationNames).toEqual(["20990101000000_add_notes"]);
     expect(await tableExists(database, "notes")).toBe(true);
@@ -158,7 +159,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
 
-    const failure = await applyPendingMigrations(database.adapterFactory, folder.paths).then(
+    const failure = await apply(database, folder.paths).then(
       () => expect.unreachable("the broken migration applied"),
       (error: unknown) => error,
     );
@@ -167,11 +168,11 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
     expect(failure).toMatchObject({
       code: "MIGRATION_FAILED",
       migrationName: BROKEN_MIGRATION.name,
-      appliedMigrationNames: await projectMigrationNames(),
+      appliedMigrationNames: await fixtureMigrationNames(),
       reason: expect.stringContaining(`relation "no_such_table" does not exist`),
     });
     expect((failure as Error).message).toContain(
-      `npm run db:migrate -- --rolled-back ${BROKEN_MIGRATION.name}`,
+      `npm run migrate -- --rolled-back ${BROKEN_MIGRATION.name}`,
     );
     expect(await tableExists(database, "half_done")).toBe(false);
     const rows = await history(database);
@@ -191,7 +192,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
     const folder = await migrations({
       "20990101000000_typo": `CREATE TABLE "a" ("id" INTEGER);\n\nSELEC 1;\n`,
     });
-    await expect(applyPendingMigrations(database.adapterFactory, folder.paths)).rejects.toThrow(
+    await expect(apply(database, folder.paths)).rejects.toThrow(
       /failed: syntax error at or near "SELEC" \(SQLSTATE 42601, line 3 of migration.sql\)/,
     );
   });
@@ -199,14 +200,10 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("refuses to apply anything after a failed migration until it is resolved, then applies the fixed one", async () => {
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
-    await expect(applyPendingMigrations(database.adapterFactory, folder.paths)).rejects.toThrow(
-      MigrationFailedError,
-    );
+    await expect(apply(database, folder.paths)).rejects.toThrow(MigrationFailedError);
     await folder.writeMigration("20990201000000_later", `CREATE TABLE "later" ("id" INTEGER);\n`);
 
-    const refusal = await applyPendingMigrations(database.adapterFactory, folder.paths).catch(
-      (error: unknown) => error,
-    );
+    const refusal = await apply(database, folder.paths).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(FailedMigrationInDatabaseError);
     expect(refusal).toMatchObject({
@@ -225,7 +222,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
       "rolled-back",
       folder.paths,
     );
-    const result = await applyPendingMigrations(database.adapterFactory, folder.paths);
+    const result = await apply(database, folder.paths);
 
     expect(result.appliedMigrationNames).toEqual([BROKEN_MIGRATION.name, "20990201000000_later"]);
     const rows = (await history(database)).filter(
@@ -240,11 +237,11 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("marks a failed migration applied without running it, for changes made by hand", async () => {
     const database = await emptyDatabase();
     const folder = await migrations({ [BROKEN_MIGRATION.name]: BROKEN_MIGRATION.sql });
-    await expect(applyPendingMigrations(database.adapterFactory, folder.paths)).rejects.toThrow();
+    await expect(apply(database, folder.paths)).rejects.toThrow();
 
     await resolveMigration(database.adapterFactory, BROKEN_MIGRATION.name, "applied", folder.paths);
 
-    expect(await applyPendingMigrations(database.adapterFactory, folder.paths)).toEqual({
+    expect(await apply(database, folder.paths)).toEqual({
       appliedMigrationNames: [],
     });
     await expect(
@@ -255,7 +252,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("refuses, naming the migration, when an applied migration.sql was edited afterwards", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths);
+    await apply(database, folder.paths);
     const [first] = await folder.migrationNames();
     const path = join(folder.paths.migrationsDir, first!, "migration.sql");
     await writeFile(path, (await readFile(path, "utf8")) + "\n-- an afterthought\n");
@@ -264,9 +261,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
       `CREATE TABLE "notes" ("id" INTEGER);\n`,
     );
 
-    const refusal = await applyPendingMigrations(database.adapterFactory, folder.paths).catch(
-      (error: unknown) => error,
-    );
+    const refusal = await apply(database, folder.paths).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(MigrationEditedError);
     expect(refusal).toMatchObject({ code: "MIGRATION_EDITED", migrationNames: [first] });
@@ -277,12 +272,12 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("migrating the %s database
   it("does not count other line endings (a CRLF checkout) as an edit", async () => {
     const database = await emptyDatabase();
     const folder = await migrations();
-    await applyPendingMigrations(database.adapterFactory, folder.paths);
+    await apply(database, folder.paths);
     for (const name of await folder.migrationNames()) {
       const path = join(folder.paths.migrationsDir, name, "migration.sql");
       await writeFile(path, (await readFile(path, "utf8")).replace(/\n/g, "\r\n"));
     }
-    await expect(applyPendingMigrations(database.adapterFactory, folder.paths)).resolves.toEqual({
+    await expect(apply(database, folder.paths)).resolves.toEqual({
       appliedMigrationNames: [],
     });
   });

@@ -4,9 +4,9 @@
  * in one implicit transaction, so a migration that fails leaves no partial changes
  * (unless the script itself says BEGIN/COMMIT).
  *
- * Both driver adapters get this wrong in the versions pinned here, which is why the
- * schema engine's `executeScript` is replaced for both (postgresAdapter.ts,
- * embedded/embeddedAdapter.ts):
+ * Both driver adapters get this wrong in the versions pinned here, which is why a
+ * project's adapters replace their `executeScript` with {@link executeScriptAtomically}
+ * (as this package's own PGlite adapter does, pgliteAdapter.ts):
  * - pglite-prisma-adapter 0.7.2 calls `exec(script)` without awaiting it: the engine
  *   records every migration as applied, even one that fails, and the failure surfaces
  *   later as an unhandled rejection that ends the process.
