@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { buildProject, projectRoot } from "../scripts/build.mjs";
+import { graphql } from "./e2e/http.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -67,18 +68,6 @@ async function startServer(env) {
   }
 }
 
-async function post(url, query, variables, token) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return response.json();
-}
-
 const REGISTER = `mutation($input: RegisterUserInput!) { registerUser(input: $input) { sessionToken } }`;
 const CREATE = `mutation($input: CreateActivityInput!) { createActivity(input: $input) { activityId } }`;
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { userId } }`;
@@ -107,16 +96,26 @@ async function measure(label, env) {
   try {
     const tokens = [];
     for (let i = 0; i < clients; i++) {
-      const result = await post(url, REGISTER, {
-        input: { email: `bench-${Date.now()}-${i}@example.com`, password: "long enough password" },
+      const result = await graphql(url, REGISTER, {
+        variables: {
+          input: {
+            email: `bench-${Date.now()}-${i}@example.com`,
+            password: "long enough password",
+          },
+        },
       });
       tokens.push(result.data.registerUser.sessionToken);
     }
     const activity = (worker, i) =>
-      post(url, CREATE, { input: { type: "run", title: `bench ${worker}-${i}` } }, tokens[worker]);
+      graphql(url, CREATE, {
+        variables: { input: { type: "run", title: `bench ${worker}-${i}` } },
+        token: tokens[worker],
+      });
     const wrongLogin = (worker, i) =>
-      post(url, LOGIN, {
-        input: { email: `nobody-${worker}-${i}@example.com`, password: "wrong password!!" },
+      graphql(url, LOGIN, {
+        variables: {
+          input: { email: `nobody-${worker}-${i}@example.com`, password: "wrong password!!" },
+        },
       });
 
     await loop(clients, performance.now() + 1_000, activity); // warm-up
