@@ -23,7 +23,7 @@ export type { ScryptCost } from "./passwords.js";
 /** Connections the rate limits' PostgreSQL store may use (one upsert per count). */
 const RATE_LIMIT_POOL_SIZE = 2;
 
-export interface AccountsSettings {
+interface AccountsSettings {
   /** scrypt's cost for new password hashes (older, cheaper ones are upgraded at sign-in). */
   passwordHashCost: ScryptCost;
   /** Password hashes computed at once. */

@@ -14,7 +14,7 @@ import {
 import { createActivityWorkflow } from "./createActivity.workflow.js";
 
 export { ActivityResolver, UserActivityResolver, type ActivitiesContext };
-export { createActivityWorkflow, type NewActivity } from "./createActivity.workflow.js";
+export { createActivityWorkflow } from "./createActivity.workflow.js";
 
 /** The activities feature, built with what it needs: its workflows and the services its resolvers find in the request context. */
 export function createActivitiesFeature(deps: { prisma: PrismaClient }) {

@@ -66,6 +66,7 @@ export const INTERNAL_ERROR_CODES = {
   OUTBOX_STOPPED: null,
   OUTBOX_UNDELIVERABLE: null,
 } as const satisfies Record<string, ErrorCode | null>;
+// (WORKFLOW_STEP_FAILED carries the step's own code instead when the step threw an AppError.)
 
 export type InternalErrorCode = keyof typeof INTERNAL_ERROR_CODES;
 export type BrokerErrorCode = Exclude<InternalErrorCode, `OUTBOX_${string}`>;

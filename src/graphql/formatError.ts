@@ -18,7 +18,7 @@ import {
   WorkflowTimeoutError,
 } from "../broker/index.js";
 import { isDatabaseUnreachable, type OutageMonitor } from "../db/index.js";
-import { AppError, ERROR_CODES, ErrorCode } from "../errors/index.js";
+import { AppError, ERROR_CODES, ErrorCode, INTERNAL_ERROR_CODES } from "../errors/index.js";
 import { labelOf } from "./validation.js";
 
 interface ClientError {
@@ -82,12 +82,13 @@ export function coercionProblem(message: string): FieldProblem | undefined {
   return { field, messages: [sentence] };
 }
 
+/** A broker error as the client sees it: its code from the one table (errorCodes.ts), and what is safe to say. */
 function fromBroker(error: BrokerError, logger: Logger): ClientError {
   if (error instanceof WorkflowStepError) {
     const where = { workflow: error.workflow, step: error.step };
     logger.error({ err: error, ...where }, "workflow step failed");
     return {
-      code: ErrorCode.WORKFLOW_STEP_FAILED,
+      code: INTERNAL_ERROR_CODES[error.code],
       message: `The ${error.workflow} workflow failed at step ${error.step}; nothing was saved.`,
       extensions: where,
     };
@@ -95,7 +96,7 @@ function fromBroker(error: BrokerError, logger: Logger): ClientError {
   if (error instanceof WorkflowTimeoutError) {
     logger.warn({ err: error }, "workflow timed out");
     return {
-      code: ErrorCode.WORKFLOW_TIMEOUT,
+      code: INTERNAL_ERROR_CODES[error.code],
       message: `The ${error.workflow} workflow took too long and was rolled back; nothing was saved.`,
       extensions: { workflow: error.workflow, step: error.step },
     };
@@ -106,7 +107,7 @@ function fromBroker(error: BrokerError, logger: Logger): ClientError {
       "workflow aborted: the client left",
     );
     return {
-      code: ErrorCode.REQUEST_ABORTED,
+      code: INTERNAL_ERROR_CODES[error.code],
       message: `The ${error.workflow} workflow was stopped because the request was abandoned; nothing was saved.`,
       extensions: { workflow: error.workflow },
     };
@@ -117,13 +118,13 @@ function fromBroker(error: BrokerError, logger: Logger): ClientError {
   ) {
     logger.warn({ err: error }, "database busy");
     return {
-      code: ErrorCode.SERVICE_BUSY,
+      code: INTERNAL_ERROR_CODES[error.code],
       message: "The service is busy; nothing was saved. Please retry.",
       extensions: { workflow: error.workflow },
     };
   }
   logger.error({ err: error }, "broker error");
-  return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: "Internal server error" };
+  return { code: INTERNAL_ERROR_CODES[error.code], message: "Internal server error" };
 }
 
 /**

@@ -6,12 +6,7 @@
  */
 // type-graphql reads the decorators' metadata through it: loaded before any decorated class.
 import "reflect-metadata";
-export {
-  createRequestContext,
-  type RequestContext,
-  type SessionLookup,
-  type Viewer,
-} from "./context.js";
+export { createRequestContext, type RequestContext, type Viewer } from "./context.js";
 export { createErrorFormatter, httpStatusFromErrors } from "./formatError.js";
 export { createQueryLimiter, type QueryLimiter, type QueryLimits } from "./queryLimits.js";
 export {
