@@ -13,7 +13,6 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
-import { pinoHttp } from "pino-http";
 import { createAccountsFeature, type AccountsContext } from "./accounts/index.js";
 import { createActivitiesFeature, type ActivitiesContext } from "./activities/index.js";
 import { createBroker, type Broker } from "./broker/index.js";
@@ -36,6 +35,7 @@ import {
   healthProbes,
   jsonErrorHandler,
   rejectCostlyQueries,
+  requestLogging,
 } from "./http/index.js";
 import {
   createLoggingMailer,
@@ -157,21 +157,16 @@ export async function createApiServer({
   app.disable("x-powered-by");
   app.use(http.refuseOnClosingSockets);
   app.set("trust proxy", config.trustProxy);
-  app.use(
-    pinoHttp({
-      logger,
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
-    }),
-  );
+  app.use(requestLogging(logger));
 
-  app.use(
-    healthProbes({
-      draining: () => http.draining,
-      ping: () => database.ping(),
-      isOutage: (error) => outage.observe(error),
-      logger,
-    }),
-  );
+  const probes = healthProbes({
+    draining: () => http.draining,
+    ping: () => database.ping(),
+    isOutage: (error) => outage.observe(error),
+    logger,
+  });
+  app.get("/healthz", probes.healthz);
+  app.get("/readyz", probes.readyz);
 
   app.use(
     "/graphql",

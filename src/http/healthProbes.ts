@@ -1,10 +1,10 @@
-import { Router } from "express";
+import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 
 const READINESS_TIMEOUT_MS = 2_000;
 
 /**
- * GET /healthz (liveness: the process is up and serving HTTP) and GET /readyz
+ * The handlers of GET /healthz (liveness: the process is up and serving HTTP) and GET /readyz
  * (readiness: the database answers, and the server is not shutting down).
  */
 export function healthProbes(deps: {
@@ -14,12 +14,11 @@ export function healthProbes(deps: {
   /** True (and counted) when the error means the database is down. */
   isOutage: (error: unknown) => boolean;
   logger: Logger;
-}): Router {
-  const router = Router();
-  router.get("/healthz", (_req, res) => {
+}): { healthz: RequestHandler; readyz: RequestHandler } {
+  const healthz: RequestHandler = (_req, res) => {
     res.json({ status: "ok" });
-  });
-  router.get("/readyz", async (_req, res) => {
+  };
+  const readyz: RequestHandler = async (_req, res) => {
     if (deps.draining()) {
       res.status(503).json({ status: "unavailable", reason: "shutting down" });
       return;
@@ -31,8 +30,8 @@ export function healthProbes(deps: {
       if (!deps.isOutage(error)) deps.logger.warn({ err: error }, "readiness check failed");
       res.status(503).json({ status: "unavailable", reason: "database unreachable" });
     }
-  });
-  return router;
+  };
+  return { healthz, readyz };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -4,3 +4,4 @@ export { gracefulShutdown } from "./gracefulShutdown.js";
 export { healthProbes } from "./healthProbes.js";
 export { jsonErrorHandler } from "./jsonErrorHandler.js";
 export { rejectCostlyQueries } from "./rejectCostlyQueries.js";
+export { requestLogging } from "./requestLogging.js";
