@@ -1,6 +1,5 @@
 // Internal to the broker: the steps of a run that come before its transaction.
-import { startDeadline } from "./deadline.js";
-import { WorkflowAbortedError, WorkflowTimeoutError } from "./errors.js";
+import { abortWhenCallerAborts, startDeadline, type StepProgress } from "./deadline.js";
 import { runSteps, type Stage } from "./runAttempt.js";
 
 /**
@@ -16,34 +15,16 @@ export async function runBeforeTransaction(
   signal: AbortSignal | undefined,
 ): Promise<{ available: object; result: object }> {
   if (stage.steps.length === 0) return { available: stage.available, result: stage.result };
-  const progress: { step: string | undefined } = { step: stage.steps[0]?.name };
+  const progress: StepProgress = { step: stage.steps[0]?.name };
   const stop = new AbortController();
-  const onCallerAbort = () =>
-    stop.abort(
-      new WorkflowAbortedError({
-        workflow: stage.workflow.name,
-        step: progress.step,
-        reason: signal?.reason,
-      }),
-    );
-  if (signal?.aborted) onCallerAbort();
-  else signal?.addEventListener("abort", onCallerAbort, { once: true });
-  const deadline = startDeadline(
-    timeoutMs,
-    stop,
-    () =>
-      new WorkflowTimeoutError({
-        workflow: stage.workflow.name,
-        step: progress.step,
-        timeoutMs,
-      }),
-  );
+  const detach = abortWhenCallerAborts(signal, stop, stage.workflow.name, progress);
+  const deadline = startDeadline(timeoutMs, stop, stage.workflow.name, progress);
   try {
     const result = await runSteps(stage, undefined, deadline, progress);
     const available = { ...stage.available, ...result };
     return { available, result };
   } finally {
-    signal?.removeEventListener("abort", onCallerAbort);
+    detach();
     deadline.dispose();
   }
 }

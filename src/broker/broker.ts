@@ -164,7 +164,6 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       });
     if (signal?.aborted) throw aborted();
 
-    // Stage 3: attempt the transaction, and re-attempt it after write conflicts.
     const runLogger = lazyChild(logger, { workflow: workflow.name, runId: randomUUID() });
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
@@ -195,6 +194,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     }
     const transactional = workflow.steps.slice(split);
 
+    // Stage 3: attempt the transaction, and re-attempt it after write conflicts.
     for (let attempt = 1; ; attempt++) {
       const attemptLogger = lazyChild(runLogger, { attempt });
       attemptLogger.debug(

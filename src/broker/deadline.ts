@@ -1,4 +1,12 @@
-// Internal to the broker: a run's deadline, and waiting for a step no longer than it.
+// Internal to the broker: what stops a run (its deadline, its caller's abort), and waiting
+// for a step no longer than that.
+import { WorkflowAbortedError, WorkflowTimeoutError } from "./errors.js";
+
+/** Where a run got to: the step its stop errors name. */
+export interface StepProgress {
+  /** The step running or about to start; undefined once the last step is done. */
+  step: string | undefined;
+}
 
 /** A point in time after which a run must not go on. */
 export interface Deadline {
@@ -11,18 +19,21 @@ export interface Deadline {
 }
 
 /**
- * Starts a deadline `timeoutMs` from now that aborts `controller` when it passes, with the
- * reason `onExpiry` gives at that moment. The controller may also be aborted otherwise
- * (the caller gave up); the deadline then counts as expired too.
+ * Starts a deadline `timeoutMs` from now that aborts `controller` when it passes, with a
+ * WorkflowTimeoutError naming the step `progress` says was running then. The controller
+ * may also be aborted otherwise (the caller gave up); the deadline then counts as expired too.
  */
 export function startDeadline(
   timeoutMs: number,
   controller: AbortController,
-  onExpiry: () => Error,
+  workflow: string,
+  progress: StepProgress,
 ): Deadline {
   const endsAt = performance.now() + timeoutMs;
   const expire = () => {
-    if (!controller.signal.aborted) controller.abort(onExpiry());
+    if (!controller.signal.aborted) {
+      controller.abort(new WorkflowTimeoutError({ workflow, step: progress.step, timeoutMs }));
+    }
   };
   const timer = setTimeout(expire, timeoutMs);
   return {
@@ -33,6 +44,27 @@ export function startDeadline(
     },
     dispose: () => clearTimeout(timer),
   };
+}
+
+/**
+ * Aborts `controller` when the caller's `signal` aborts (at once if it has), with a
+ * WorkflowAbortedError naming the step `progress` says was running then. Returns what
+ * detaches it from the signal, for when the run is over.
+ */
+export function abortWhenCallerAborts(
+  signal: AbortSignal | undefined,
+  controller: AbortController,
+  workflow: string,
+  progress: StepProgress,
+): () => void {
+  if (signal === undefined) return () => {};
+  const onAbort = () =>
+    controller.abort(
+      new WorkflowAbortedError({ workflow, step: progress.step, reason: signal.reason }),
+    );
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
 }
 
 /**

@@ -1,7 +1,13 @@
 // Internal to the broker: one attempt of a run, in one transaction.
 import { lazyChild } from "./logger.js";
 import type { Logger } from "pino";
-import { startDeadline, untilAborted, type Deadline } from "./deadline.js";
+import {
+  abortWhenCallerAborts,
+  startDeadline,
+  untilAborted,
+  type Deadline,
+  type StepProgress,
+} from "./deadline.js";
 import {
   BrokerError,
   TransactionStartTimeoutError,
@@ -63,10 +69,8 @@ export interface Attempt<Tx> extends Stage<Tx> {
 }
 
 /** Where an attempt got to; read when it fails, to tell what failed. */
-interface Progress {
+interface Progress extends StepProgress {
   deadline: Deadline | undefined;
-  /** The step running or about to start; undefined once the last step is done. */
-  step: string | undefined;
   /** Aborts when the attempt must stop: its deadline passed, or its caller aborted. */
   stop: AbortController;
   /** Set once the steps are done and the commit is under way: from then on the attempt cannot be stopped. */
@@ -89,30 +93,12 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
   };
   // The caller's abort stops the attempt, as its deadline does; both reach the runner, which
   // cancels the statement in flight, and the steps, through one signal.
-  const onCallerAbort = () =>
-    progress.stop.abort(
-      new WorkflowAbortedError({
-        workflow: workflow.name,
-        step: progress.step,
-        reason: signal?.reason,
-      }),
-    );
-  if (signal?.aborted) onCallerAbort();
-  else signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const detach = abortWhenCallerAborts(signal, progress.stop, workflow.name, progress);
   try {
     // Whatever $transaction resolves with has committed: that is a success, whatever the clock says.
     const transaction = client.$transaction(
       async (tx) => {
-        const deadline = startDeadline(
-          options.timeout,
-          progress.stop,
-          () =>
-            new WorkflowTimeoutError({
-              workflow: workflow.name,
-              step: progress.step,
-              timeoutMs: options.timeout,
-            }),
-        );
+        const deadline = startDeadline(options.timeout, progress.stop, workflow.name, progress);
         progress.deadline = deadline;
         const result = await runSteps(attempt, tx, deadline, progress);
         progress.committing = true;
@@ -129,7 +115,7 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
   } catch (error) {
     throw explainFailure(error, attempt, progress);
   } finally {
-    signal?.removeEventListener("abort", onCallerAbort);
+    detach();
     progress.deadline?.dispose();
   }
 }
@@ -177,7 +163,7 @@ export async function runSteps<Tx>(
   stage: Stage<Tx>,
   tx: Tx | undefined,
   deadline: Deadline,
-  progress: { step: string | undefined },
+  progress: StepProgress,
 ): Promise<object> {
   const { workflow, logger } = stage;
   const attempt = stage;
