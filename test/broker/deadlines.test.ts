@@ -1,5 +1,5 @@
 import { setTimeout as abortableSleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createBroker,
   defineUseCase,
@@ -13,6 +13,7 @@ import {
   createPostgresTestDatabase,
   type DatabaseKind,
   type TestDatabase,
+  useTestDatabase,
 } from "../helpers/testDatabases.js";
 import {
   insertUser,
@@ -131,13 +132,7 @@ function createDatabase(kind: DatabaseKind): Promise<TestDatabase> {
 }
 
 describe.each<DatabaseKind>(["postgres", "embedded"])("deadlines on the %s database", (kind) => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createDatabase(kind);
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(() => createDatabase(kind));
   const brokerFor = (client: TransactionRunner<Tx> = database.prisma) =>
     createBroker({ client, workflows });
 

@@ -1,12 +1,12 @@
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createBroker,
   defineUseCase,
   defineWorkflow,
   WorkflowStepError,
 } from "../../src/broker/index.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/testDatabases.js";
+import { useTestDatabase } from "../helpers/testDatabases.js";
 import { captureLogs, insertUser, type Context } from "./fixtures.js";
 
 const SECRETS = ["hunter2", "Bearer abc.def", "tok-123", "tok-999", "pw-1", "s3cr3t", "cookie-1"];
@@ -78,13 +78,7 @@ const peekWorkflow = defineWorkflow<object>()("peek", [peek]);
 const workflows = [signInWorkflow, refuseWorkflow, conflictWorkflow, peekWorkflow];
 
 describe("the broker's logs", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase("postgres");
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase("postgres");
 
   it("logs each step and the run with workflow, step, attempt, outcome and durationMs", async () => {
     const userId = await insertUser(database.prisma);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BUILT_IN_DEFAULTS,
   createBroker,
@@ -11,12 +11,7 @@ import {
   type Workflow,
 } from "../../src/broker/index.js";
 import type { PrismaClient } from "../../src/db/index.js";
-import {
-  createTestDatabase,
-  type DatabaseKind,
-  type TestDatabase,
-  useTestDatabase,
-} from "../helpers/testDatabases.js";
+import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
 import { countingRunner, type Context, type Tx } from "./fixtures.js";
 
 let stepRuns = 0;
@@ -108,13 +103,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("options on the %s databas
 });
 
 describe("invalid options", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase("postgres");
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase("postgres");
 
   const invalid: [string, unknown, RegExp][] = [
     ["a zero timeout", { timeout: 0 }, /timeout must be a whole number/],

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createBroker,
   defineUseCase,
@@ -67,13 +67,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
 );
 
 describe("write conflicts on PostgreSQL", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createPostgresTestDatabase({ poolSize: 10 });
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(() => createPostgresTestDatabase({ poolSize: 10 }));
 
   let stepRuns = 0;
   /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { errorCode, graphql, REGISTER_USER } from "../helpers/graphqlClient.js";
 import { startTestServer, useTestServer } from "../helpers/httpServer.js";
 import { withAdminClient } from "../helpers/testDatabases.js";
+import { waitUntil } from "../helpers/waiting.js";
 
 describe("the HTTP server", () => {
   const api = useTestServer();
@@ -101,7 +102,7 @@ describe("graceful shutdown", () => {
       input: { email: "last-one@example.com", password: "one more thing" },
     });
     // Wait until the workflow is running inside the server, then ask it to stop.
-    await waitFor(() => api.server.broker.inFlight > 0);
+    await waitUntil(() => api.server.broker.inFlight > 0, 5_000, 2);
     const shutdown = api.server.shutdown();
     const response = await inFlight;
     expect(response.status).toBe(200);
@@ -111,11 +112,3 @@ describe("graceful shutdown", () => {
     await api.database.destroy();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}

@@ -163,14 +163,20 @@ export function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
 }
 
 /**
- * A fresh database of `kind` for the tests of the enclosing describe: created before them
- * (beforeAll), destroyed after them (afterAll). Use it like the database itself
- * (`database.prisma`); touching it outside a test, before it exists, throws.
+ * A fresh database for the tests of the enclosing describe: created before them
+ * (beforeAll), destroyed after them (afterAll). Give its kind, or the function that creates
+ * it (e.g. `() => createPostgresTestDatabase({ poolSize: 1 })`). Use it like the database
+ * itself (`database.prisma`); touching it outside a test, before it exists, throws.
  */
-export function useTestDatabase(kind: DatabaseKind): TestDatabase {
+export function useTestDatabase(
+  kindOrCreate: DatabaseKind | (() => Promise<TestDatabase>),
+): TestDatabase {
   let current: TestDatabase | undefined;
   beforeAll(async () => {
-    current = await createTestDatabase(kind);
+    current =
+      typeof kindOrCreate === "function"
+        ? await kindOrCreate()
+        : await createTestDatabase(kindOrCreate);
   });
   afterAll(async () => {
     await current?.destroy();

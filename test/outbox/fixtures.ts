@@ -60,12 +60,3 @@ export async function databaseNow(prisma: PrismaClient): Promise<Date> {
   const [row] = await prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
   return row!.now;
 }
-
-/** Resolves once `predicate` holds; rejects after `timeoutMs`. */
-export async function until(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

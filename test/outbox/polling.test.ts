@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   createOutboxDispatcher,
   DispatcherStoppedError,
@@ -7,17 +7,12 @@ import {
 } from "../../src/outbox/index.js";
 import { registerUser } from "../helpers/graphqlClient.js";
 import { startTestServer } from "../helpers/httpServer.js";
-import { createPostgresTestDatabase, type TestDatabase } from "../helpers/testDatabases.js";
-import { captureLogs, insertMessage, recordingMailer, until } from "./fixtures.js";
+import { createPostgresTestDatabase, useTestDatabase } from "../helpers/testDatabases.js";
+import { waitUntil } from "../helpers/waiting.js";
+import { captureLogs, insertMessage, recordingMailer } from "./fixtures.js";
 
 describe("the outbox poll loop", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createPostgresTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(() => createPostgresTestDatabase());
   beforeEach(async () => {
     await database.prisma.outboxMessage.deleteMany();
   });
@@ -53,9 +48,9 @@ describe("the outbox poll loop", () => {
     await insertMessage(database.prisma, { topic: "test.flaky", payload: {} });
     dispatcher.start();
     try {
-      await until(() => flakyCalls === 3);
+      await waitUntil(() => flakyCalls === 3, 5_000, 5);
       const later = await insertMessage(database.prisma, { topic: "test.ok", payload: {} });
-      await until(() => sent.length === 1);
+      await waitUntil(() => sent.length === 1, 5_000, 5);
       expect(sent).toEqual([later]);
     } finally {
       await dispatcher.stop();
@@ -69,9 +64,13 @@ describe("the outbox poll loop", () => {
     await database.prisma.$executeRawUnsafe(`ALTER TABLE outbox_messages RENAME TO outbox_away`);
     dispatcher.start();
     try {
-      await until(() => lines.some((line) => line.msg.startsWith("outbox batch failed")));
+      await waitUntil(
+        () => lines.some((line) => line.msg.startsWith("outbox batch failed")),
+        5_000,
+        5,
+      );
       await database.prisma.$executeRawUnsafe(`ALTER TABLE outbox_away RENAME TO outbox_messages`);
-      await until(() => sent.length === 1);
+      await waitUntil(() => sent.length === 1, 5_000, 5);
       expect(sent).toEqual([id]);
     } finally {
       await dispatcher.stop();
@@ -122,7 +121,7 @@ describe("the server's outbox", () => {
     const api = await startTestServer({ env: { OUTBOX_POLL_INTERVAL_MS: "20" }, mailer });
     try {
       const user = await registerUser(api.graphqlUrl);
-      await until(() => mailer.sent.length === 1);
+      await waitUntil(() => mailer.sent.length === 1, 5_000, 5);
       expect(mailer.sent[0]!.to).toBe(user.email);
     } finally {
       await api.close();

@@ -8,7 +8,7 @@
  * blocked statement would run 30 s): they tell "stopped at the deadline" from "waited for
  * the statement", not fast from slow.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import pg from "pg";
 import {
   createBroker,
@@ -23,8 +23,9 @@ import {
   createEmbeddedTestDatabaseOnDisk,
   createPostgresTestDatabase,
   type DatabaseKind,
-  type TestDatabase,
+  useTestDatabase,
 } from "../helpers/testDatabases.js";
+import { waitUntil, withTimeout } from "../helpers/waiting.js";
 
 const BLOCKED_STATEMENT_SECONDS = 30;
 /** Ten times the usual time to reject (the 500 ms deadline and a little). */
@@ -83,18 +84,13 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 describe.each<DatabaseKind>(["postgres", "embedded"])(
   "stopping a run on the %s database",
   (kind) => {
-    let database: TestDatabase;
-    beforeAll(async () => {
-      // On disk: stopping a statement restarts the embedded database's thread, which an
-      // in-memory database would not survive (see the last describe).
-      database =
-        kind === "postgres"
-          ? await createPostgresTestDatabase({ poolSize: 2 })
-          : await createEmbeddedTestDatabaseOnDisk();
-    });
-    afterAll(async () => {
-      await database?.destroy();
-    });
+    // On disk: stopping a statement restarts the embedded database's thread, which an
+    // in-memory database would not survive (see the last describe).
+    const database = useTestDatabase(() =>
+      kind === "postgres"
+        ? createPostgresTestDatabase({ poolSize: 2 })
+        : createEmbeddedTestDatabaseOnDisk(),
+    );
     const broker = () => createBroker({ client: database.transactions, workflows });
 
     /** The statements of this database still running pg_sleep (PostgreSQL only). */
@@ -208,13 +204,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
 );
 
 describe("stopping a run on an in-memory embedded database", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createEmbeddedTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(() => createEmbeddedTestDatabase());
 
   it("rejects at the deadline, and lets the statement finish rather than lose the database", async () => {
     const userId = await insertUser(database.prisma);
@@ -242,20 +232,3 @@ describe("stopping a run on an in-memory embedded database", () => {
     expect(await rowCounts(database.prisma, userId)).toMatchObject({ activities: 1 });
   });
 });
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms),
-    ),
-  ]);
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -8,15 +8,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { registerUser } from "../helpers/graphqlClient.js";
 import { useTestServer } from "../helpers/httpServer.js";
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
+import { waitUntil } from "../helpers/waiting.js";
 describe("a client that disconnects", () => {
   const api = useTestServer({ kind: "postgres" });
 

@@ -15,33 +15,19 @@ import {
   createEmbeddedTestDatabase,
   createPostgresTestDatabase,
   type DatabaseKind,
-  type TestDatabase,
+  useTestDatabase,
 } from "../helpers/testDatabases.js";
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms),
-    ),
-  ]);
-}
-
+import { withTimeout } from "../helpers/waiting.js";
 describe.each<DatabaseKind>(["postgres", "embedded"])(
   "password work on the %s database",
   (kind) => {
     // One connection (PGlite always has one): if a transaction were open while a password
     // is hashed, the probe below would wait for that transaction, which waits for the hash.
-    let database: TestDatabase;
-    beforeAll(async () => {
-      database =
-        kind === "postgres"
-          ? await createPostgresTestDatabase({ poolSize: 1 })
-          : await createEmbeddedTestDatabase();
-    });
-    afterAll(async () => {
-      await database?.destroy();
-    });
+    const database = useTestDatabase(() =>
+      kind === "postgres"
+        ? createPostgresTestDatabase({ poolSize: 1 })
+        : createEmbeddedTestDatabase(),
+    );
 
     it("hashes and checks passwords with no transaction open", async () => {
       const real = createPasswordHasher({ cost: { N: 2 ** 10, r: 8, p: 1 } });

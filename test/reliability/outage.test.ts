@@ -16,15 +16,7 @@ import {
 import { startTestServer, type TestServer } from "../helpers/httpServer.js";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcpProxy.js";
 import { createPostgresTestDatabase, type TestDatabase } from "../helpers/testDatabases.js";
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
+import { waitUntil } from "../helpers/waiting.js";
 describe("a PostgreSQL outage", () => {
   let direct: TestDatabase;
   let proxy: TcpProxy;
@@ -84,7 +76,7 @@ describe("a PostgreSQL outage", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     proxy.restore();
-    await waitUntil(async () => !api.server.outage.down);
+    await waitUntil(() => !api.server.outage.down, 20_000, 50);
     const after = await graphql(api.graphqlUrl, ME, {}, { token: user.sessionToken });
     expect(after.errors).toBeUndefined();
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);

@@ -10,10 +10,10 @@
  * names each request (x-test-request header).
  */
 import { Agent, request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { graphql, REGISTER_USER } from "../helpers/graphqlClient.js";
 import { startServerProcess, waitForOutput } from "../helpers/serverProcess.js";
-import { createPostgresTestDatabase, type TestDatabase } from "../helpers/testDatabases.js";
+import { createPostgresTestDatabase, useTestDatabase } from "../helpers/testDatabases.js";
 
 const CLIENTS = 20;
 
@@ -73,13 +73,7 @@ function createActivity(
 }
 
 describe("SIGTERM under load", () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createPostgresTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.destroy();
-  });
+  const database = useTestDatabase(() => createPostgresTestDatabase());
 
   it("answers every request that committed, resets none that it received, and exits 0", async () => {
     const server = startServerProcess({
