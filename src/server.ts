@@ -107,7 +107,6 @@ export async function createApiServer({
     },
     app,
   );
-  httpServer.keepAliveTimeout = config.httpTimeouts.keepAliveMs;
   const http = gracefulShutdown(httpServer);
   const outage = createOutageMonitor({
     ping: () => database.ping(),
