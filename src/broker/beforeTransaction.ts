@@ -1,5 +1,6 @@
 // Internal to the broker: the steps of a run that come before its transaction.
 import { abortWhenCallerAborts, startDeadline, type StepProgress } from "./deadline.js";
+import { runAsSteps } from "./runGuard.js";
 import { runSteps, type Stage } from "./runAttempt.js";
 
 /**
@@ -9,8 +10,8 @@ import { runSteps, type Stage } from "./runAttempt.js";
  * They run once per run, not again when a write conflict retries the transaction. They
  * get `timeout` milliseconds of their own, and stop when the caller aborts.
  */
-export async function runBeforeTransaction(
-  stage: Stage<never>,
+export async function runBeforeTransaction<Tx>(
+  stage: Stage<Tx>,
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<{ available: object; result: object }> {
@@ -20,7 +21,9 @@ export async function runBeforeTransaction(
   const detach = abortWhenCallerAborts(signal, stop, stage.workflow.name, progress);
   const deadline = startDeadline(timeoutMs, stop, stage.workflow.name, progress);
   try {
-    const result = await runSteps(stage, undefined, deadline, progress);
+    const result = await runAsSteps(stage.workflow.name, progress, () =>
+      runSteps(stage, undefined, deadline, progress),
+    );
     const available = { ...stage.available, ...result };
     return { available, result };
   } finally {

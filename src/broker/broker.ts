@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { backoffDelayMs } from "./backoff.js";
 import { elapsedMs } from "./clock.js";
 import {
+  IdempotencyKeyReusedError,
   InvalidWorkflowError,
   TransactionStartTimeoutError,
   WorkflowAbortedError,
@@ -14,27 +15,47 @@ import {
 import { createBrokerLogger, lazyChild } from "./logger.js";
 import { checkRunOptions, checkTransactionOptions, resolveTransactionOptions } from "./options.js";
 import { runBeforeTransaction } from "./beforeTransaction.js";
-import { runAttempt, type StepTiming } from "./runAttempt.js";
+import { refuseNestedRun } from "./runGuard.js";
+import {
+  runAttempt,
+  StoredMeanwhile,
+  type RecoveredFailure,
+  type StepTiming,
+} from "./runAttempt.js";
 import type {
+  IdempotencyKey,
+  IdempotencyStore,
   ResolvedTransactionOptions,
   RunOptions,
+  SavepointRunner,
+  StoredRun,
   TransactionOptions,
   TransactionRunner,
   UseCase,
 } from "./types.js";
 import { isDefinedWorkflow, type SomeWorkflow, type Workflow } from "./workflow.js";
+import { stepNames } from "./workflowStep.js";
 import { retryableConflict } from "./writeConflict.js";
 
-/** A committed run. */
+/** A committed run (or a dry run, rolled back; or the replay of a stored run). */
 export interface WorkflowRun<Result> {
   /** The merge of the steps' outputs (see WorkflowResult). */
   output: Result;
-  /** How many attempts it took: 1, plus one per retry after a write conflict. */
+  /** How many attempts it took: 1, plus one per retry after a write conflict; 0 for a replay. */
   attempts: number;
   /** From the call to `run` to the commit, retries and back-off included. */
   durationMs: number;
   /** Every step that ran, in order, on every attempt (a step that failed on a conflict included). */
   steps: StepTiming[];
+  /** True for a dry run: every step ran, and the transaction was rolled back. */
+  dryRun: boolean;
+  /**
+   * True when nothing ran: a run with the same idempotency key and request had committed,
+   * and `output` is its stored result.
+   */
+  replayed: boolean;
+  /** The nested workflows' failures that their onFailure recovered from (see workflowStep). */
+  recovered: RecoveredFailure[];
 }
 
 /** A registered workflow as the catalogue shows it. */
@@ -93,6 +114,27 @@ export interface BrokerConfig<Tx> {
   logger?: Logger;
   /** Options for workflows that do not set them (each field on its own). */
   defaults?: TransactionOptions;
+  /** Where runs given an idempotency key store their results. Without it, such runs are refused. */
+  idempotency?: IdempotencyStore<NoInfer<Tx>>;
+  /**
+   * Opens the savepoints of nested workflows that may fail on their own (workflowStep's
+   * onFailure). Default: the transaction client's own nested `$transaction` (Prisma 7's).
+   */
+  savepoint?: SavepointRunner<NoInfer<Tx>>;
+}
+
+/** Prisma's nested `tx.$transaction(work)`: a savepoint, released or rolled back to. */
+function nestedTransaction<Tx>(tx: Tx, work: (tx: Tx) => Promise<unknown>): Promise<unknown> {
+  const $transaction = (tx as { $transaction?: unknown }).$transaction;
+  if (typeof $transaction !== "function") {
+    return Promise.reject(
+      new InvalidWorkflowError(
+        "A nested workflow with onFailure needs a savepoint: the transaction client has no " +
+          "nested $transaction, so give createBroker a `savepoint` runner",
+      ),
+    );
+  }
+  return ($transaction as (work: (tx: Tx) => Promise<unknown>) => Promise<unknown>).call(tx, work);
 }
 
 /**
@@ -126,6 +168,13 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     });
   }
   const logger = createBrokerLogger(config.logger);
+  const idempotencyStore = config.idempotency;
+  const savepoint = config.savepoint ?? (nestedTransaction as SavepointRunner<Tx>);
+  /** Runs in progress in this process, by idempotency key: a repeat waits for the first. */
+  const runsByKey = new Map<
+    string,
+    { running: Promise<WorkflowRun<object>>; workflow: string; fingerprint: string }
+  >();
   const inFlight = new Set<Promise<unknown>>();
   /** Transactions of runs that already rejected (stopped), still rolling back. */
   const settling = new Set<Promise<unknown>>();
@@ -134,23 +183,33 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     void transaction.finally(() => settling.delete(transaction));
   };
 
+  function registrationOf(workflow: SomeWorkflow<Tx>) {
+    const registered = isDefinedWorkflow(workflow) ? registry.get(workflow.name) : undefined;
+    if (registered === undefined || registered.workflow !== workflow) {
+      const name = isDefinedWorkflow(workflow) ? `"${workflow.name}"` : "given";
+      throw new InvalidWorkflowError(`The workflow ${name} is not registered with this broker`);
+    }
+    return registered;
+  }
+
   async function execute(
     workflow: SomeWorkflow<Tx>,
     input: unknown,
     overrides: RunOptions | undefined,
   ): Promise<WorkflowRun<object>> {
     // Stage 1: check the request. Nothing has touched the database yet.
-    const registered = isDefinedWorkflow(workflow) ? registry.get(workflow.name) : undefined;
-    if (registered === undefined || registered.workflow !== workflow) {
-      const name = isDefinedWorkflow(workflow) ? `"${workflow.name}"` : "given";
-      throw new InvalidWorkflowError(`The workflow ${name} is not registered with this broker`);
-    }
+    const registered = registrationOf(workflow);
     const where = `a run of workflow "${workflow.name}"`;
     if (typeof input !== "object" || input === null) {
       throw new InvalidWorkflowError(`${where}: the input must be an object`);
     }
     checkRunOptions(overrides, where);
-    const { signal, ...transactionOverrides } = overrides ?? {};
+    const { signal, dryRun = false, idempotency, ...transactionOverrides } = overrides ?? {};
+    if (idempotency !== undefined && idempotencyStore === undefined) {
+      throw new InvalidWorkflowError(
+        `${where}: it was given an idempotency key, but the broker has no idempotency store`,
+      );
+    }
     // Resolved once, when the workflow was registered; again only for a run that overrides them.
     const options =
       Object.keys(transactionOverrides).length === 0
@@ -167,6 +226,8 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     const runLogger = lazyChild(logger, { workflow: workflow.name, runId: randomUUID() });
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
+    const recovered: RecoveredFailure[] = [];
+    const stage = { workflow, timings, recovered, savepoint, stepPrefix: "" };
 
     // Stage 2: the steps that come before the transaction, once, whatever the retries.
     const split = workflow.steps.findIndex((step) => step.beforeTransaction !== true);
@@ -174,13 +235,12 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     try {
       prepared = await runBeforeTransaction(
         {
-          workflow,
-          steps: workflow.steps.slice(0, split) as UseCase<never, object, object>[],
+          ...stage,
+          steps: workflow.steps.slice(0, split) as UseCase<Tx, object, object>[],
           available: input,
           result: {},
           attempt: 1,
           logger: lazyChild(runLogger, { attempt: 1 }),
-          timings,
         },
         options.timeout,
         signal,
@@ -203,25 +263,45 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       );
       try {
         const output = await runAttempt({
+          ...stage,
           client,
-          workflow,
           steps: transactional,
           available: prepared.available,
           result: prepared.result,
           options,
           attempt,
           logger: attemptLogger,
-          timings,
           signal,
           settlingInBackground,
+          dryRun,
+          idempotency:
+            idempotency && idempotencyStore
+              ? { store: idempotencyStore, key: idempotency }
+              : undefined,
         });
         const durationMs = elapsedMs(startedAt);
+        const outcome = dryRun ? "dry-run-rolled-back" : "committed";
         attemptLogger.info(
-          { outcome: "committed", attempts: attempt, durationMs },
-          "workflow committed",
+          { outcome, attempts: attempt, durationMs },
+          dryRun ? "workflow dry run rolled back" : "workflow committed",
         );
-        return { output, attempts: attempt, durationMs, steps: timings };
+        return {
+          output,
+          attempts: attempt,
+          durationMs,
+          steps: timings,
+          dryRun,
+          replayed: false,
+          recovered,
+        };
       } catch (error) {
+        if (error instanceof StoredMeanwhile) {
+          attemptLogger.info(
+            { outcome: "replayed", durationMs: elapsedMs(startedAt) },
+            "idempotency key stored meanwhile by a concurrent run: rolled back, replaying it",
+          );
+          return replay(workflow, idempotency!, error.stored, startedAt);
+        }
         const writeConflict = retryableConflict(error);
         // Stage 4: anything but a write conflict is final.
         if (writeConflict === undefined) {
@@ -274,15 +354,66 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     }
   }
 
+  /**
+   * A run with an idempotency key: the stored result when the key has one (this process's
+   * run in progress with the key is waited for first), otherwise a run that stores its
+   * result in its transaction.
+   */
+  async function executeOnce(
+    workflow: SomeWorkflow<Tx>,
+    input: unknown,
+    options: RunOptions & { idempotency: IdempotencyKey },
+  ): Promise<WorkflowRun<object>> {
+    const { idempotency } = options;
+    registrationOf(workflow);
+    const slot = `${idempotency.caller}\u0000${idempotency.key}`;
+    for (;;) {
+      const earlier = runsByKey.get(slot);
+      if (earlier === undefined) break;
+      const startedAt = performance.now();
+      const settled = await earlier.running.then(
+        (run) => run,
+        () => undefined,
+      );
+      // The first one failed and stored nothing: the key is free again, the next one runs.
+      if (settled === undefined) continue;
+      const stored = { ...earlier, output: settled.output };
+      return replay(workflow, idempotency, stored, startedAt);
+    }
+    const running = (async () => {
+      const startedAt = performance.now();
+      const stored = await idempotencyStore!.find(idempotency);
+      if (stored) return replay(workflow, idempotency, stored, startedAt);
+      return execute(workflow, input, options);
+    })();
+    const entry = { running, workflow: workflow.name, fingerprint: idempotency.fingerprint };
+    runsByKey.set(slot, entry);
+    const forget = () => {
+      if (runsByKey.get(slot) === entry) runsByKey.delete(slot);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
   return {
     run<Input extends object, Result extends object>(
       workflow: Workflow<Tx, Input, Result>,
       input: NoInfer<Input>,
       options?: RunOptions,
     ): Promise<WorkflowRun<Result>> {
-      const running = execute(workflow as SomeWorkflow<Tx>, input, options) as Promise<
-        WorkflowRun<Result>
-      >;
+      try {
+        refuseNestedRun(isDefinedWorkflow(workflow) ? workflow.name : "given");
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const running = (
+        options?.idempotency !== undefined && !options.dryRun
+          ? executeOnce(workflow as SomeWorkflow<Tx>, input, {
+              ...options,
+              idempotency: options.idempotency,
+            })
+          : execute(workflow as SomeWorkflow<Tx>, input, options)
+      ) as Promise<WorkflowRun<Result>>;
       inFlight.add(running);
       const forget = () => inFlight.delete(running);
       running.then(forget, forget);
@@ -291,7 +422,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     listWorkflows() {
       return [...registry.values()].map(({ workflow, options }) => ({
         name: workflow.name,
-        steps: workflow.steps.map((step) => step.name),
+        steps: stepNames(workflow.steps),
         options: { ...options, retry: { ...options.retry } },
       }));
     },
@@ -303,6 +434,33 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     get inFlight() {
       return inFlight.size;
     },
+  };
+}
+
+/**
+ * The stored run of a repeated request, as the run it replays resolved, once it is known to
+ * be that request: the same workflow, the same fingerprint (else IdempotencyKeyReusedError).
+ */
+function replay(
+  workflow: { readonly name: string },
+  key: IdempotencyKey,
+  stored: StoredRun,
+  startedAt: number,
+): WorkflowRun<object> {
+  if (stored.workflow !== workflow.name || stored.fingerprint !== key.fingerprint) {
+    throw new IdempotencyKeyReusedError({
+      workflow: workflow.name,
+      storedWorkflow: stored.workflow,
+    });
+  }
+  return {
+    output: structuredClone(stored.output),
+    attempts: 0,
+    durationMs: elapsedMs(startedAt),
+    steps: [],
+    dryRun: false,
+    replayed: true,
+    recovered: [],
   };
 }
 

@@ -138,3 +138,56 @@ export class InvalidWorkflowError extends BrokerError {
   override readonly name = "InvalidWorkflowError";
   readonly code = "INVALID_WORKFLOW";
 }
+
+/**
+ * `broker.run` was called inside a step of a running workflow. That run would have its own
+ * transaction, committing (or not) behind the enclosing workflow's back; refused before it
+ * started anything. Make the inner workflow a step of the outer one with `workflowStep`.
+ */
+export class NestedRunError extends BrokerError {
+  override readonly name = "NestedRunError";
+  readonly code = "NESTED_RUN_REFUSED";
+  readonly workflow: string;
+  readonly enclosingWorkflow: string;
+  readonly enclosingStep: string | undefined;
+
+  constructor(details: {
+    workflow: string;
+    enclosingWorkflow: string;
+    enclosingStep: string | undefined;
+  }) {
+    const where =
+      details.enclosingStep === undefined
+        ? `workflow "${details.enclosingWorkflow}"`
+        : `step "${details.enclosingStep}" of workflow "${details.enclosingWorkflow}"`;
+    super(
+      `broker.run("${details.workflow}") was called inside ${where}: its transaction would ` +
+        `commit on its own, behind "${details.enclosingWorkflow}"'s back. Make ` +
+        `"${details.workflow}" a step of "${details.enclosingWorkflow}" with workflowStep() instead.`,
+    );
+    this.workflow = details.workflow;
+    this.enclosingWorkflow = details.enclosingWorkflow;
+    this.enclosingStep = details.enclosingStep;
+  }
+}
+
+/**
+ * A run was given an idempotency key that a stored run of another request holds (another
+ * fingerprint, or another workflow). Nothing ran: a key names one request, never two.
+ */
+export class IdempotencyKeyReusedError extends BrokerError {
+  override readonly name = "IdempotencyKeyReusedError";
+  readonly code = "IDEMPOTENCY_KEY_REUSED";
+  readonly workflow: string;
+
+  constructor(details: { workflow: string; storedWorkflow: string }) {
+    super(
+      details.storedWorkflow === details.workflow
+        ? `This idempotency key was used for a different ${details.workflow} request: ` +
+            "use a new key for a new request"
+        : `This idempotency key was used for a ${details.storedWorkflow} request, not ` +
+            `${details.workflow}: use a new key for a new request`,
+    );
+    this.workflow = details.workflow;
+  }
+}

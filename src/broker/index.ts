@@ -9,14 +9,21 @@
  */
 export type {
   BeforeTransactionContext,
+  IdempotencyKey,
+  IdempotencyStore,
   IsolationLevel,
+  RunOptions,
+  SavepointRunner,
   StepContext,
+  StoredRun,
   TransactionOptions,
   TransactionRunner,
   UseCase,
 } from "./types.js";
 export type { StepInputError, ValidatedSteps } from "./chaining.js";
 export { defineUseCase } from "./useCase.js";
+export { workflowStep, type WorkflowStepOptions } from "./workflowStep.js";
+export type { RecoveredFailure, StepTiming } from "./runAttempt.js";
 export {
   defineWorkflow,
   type Workflow,
@@ -26,7 +33,9 @@ export {
 export { createBroker, type Broker, type WorkflowDescription, type WorkflowRun } from "./broker.js";
 export {
   BrokerError,
+  IdempotencyKeyReusedError,
   InvalidWorkflowError,
+  NestedRunError,
   TransactionStartTimeoutError,
   WorkflowAbortedError,
   WorkflowRetriesExhaustedError,

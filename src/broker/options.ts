@@ -24,7 +24,8 @@ const ISOLATION_LEVELS: readonly IsolationLevel[] = [
   "Serializable",
 ];
 const OPTION_KEYS = ["isolationLevel", "timeout", "maxWait", "retry"];
-const RUN_OPTION_KEYS = [...OPTION_KEYS, "signal"];
+const RUN_OPTION_KEYS = [...OPTION_KEYS, "signal", "dryRun", "idempotency"];
+const IDEMPOTENCY_KEYS = ["key", "caller", "fingerprint"];
 const RETRY_KEYS = ["maxAttempts", "baseDelayMs", "maxDelayMs"];
 /** Longer delays overflow Node's timers, which then fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -50,11 +51,29 @@ export function checkRunOptions(
   where: string,
 ): asserts options is RunOptions | undefined {
   checkOptions(options, where, RUN_OPTION_KEYS);
-  const signal = (options as { signal?: unknown } | undefined)?.signal;
+  const { signal, dryRun, idempotency } = (options ?? {}) as Record<string, unknown>;
+  const fail = (problem: string): never => {
+    throw new InvalidWorkflowError(`Invalid transaction options for ${where}: ${problem}`);
+  };
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidWorkflowError(
-      `Invalid transaction options for ${where}: signal must be an AbortSignal, got ${describe(signal)}`,
-    );
+    fail(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (dryRun !== undefined && typeof dryRun !== "boolean") {
+    fail(`dryRun must be true or false, got ${describe(dryRun)}`);
+  }
+  if (idempotency === undefined) return;
+  if (dryRun === true) fail("a dry run stores nothing, so it takes no idempotency key");
+  if (!isPlainObject(idempotency)) return fail("idempotency must be an object");
+  for (const key of Object.keys(idempotency)) {
+    if (!IDEMPOTENCY_KEYS.includes(key)) {
+      fail(`unknown idempotency option "${key}" (known: ${IDEMPOTENCY_KEYS.join(", ")})`);
+    }
+  }
+  for (const key of IDEMPOTENCY_KEYS) {
+    const value = idempotency[key];
+    if (typeof value !== "string" || value === "") {
+      fail(`idempotency.${key} must be a non-empty string, got ${describe(value)}`);
+    }
   }
 }
 

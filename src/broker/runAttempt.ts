@@ -18,12 +18,18 @@ import {
 import { elapsedMs } from "./clock.js";
 import { toError } from "../support/toError.js";
 import { isTransactionApiError } from "./transactionErrors.js";
+import { runAsSteps } from "./runGuard.js";
 import type {
+  IdempotencyKey,
+  IdempotencyStore,
   ResolvedTransactionOptions,
+  SavepointRunner,
   StepContext,
+  StoredRun,
   TransactionRunner,
   UseCase,
 } from "./types.js";
+import { nestedWorkflowOf, type NestedWorkflow } from "./workflowStep.js";
 
 /**
  * How much longer than the broker's own deadline Prisma's transaction timer runs. The
@@ -34,9 +40,19 @@ export const PRISMA_TIMEOUT_GRACE_MS = 1_000;
 
 /** One step as it ran: for the run's timings. */
 export interface StepTiming {
+  /** The use case's name; a nested workflow's steps are named `nested > step`. */
   name: string;
   durationMs: number;
   attempt: number;
+}
+
+/** A nested workflow's failure that its `onFailure` recovered from (see workflowStep). */
+export interface RecoveredFailure {
+  /** The nested workflow's step (`nested > step`). */
+  step: string;
+  attempt: number;
+  /** What failed: the step's error (a WorkflowStepError's cause). */
+  error: Error;
 }
 
 /** Steps to run in order, from what is available to them and what the run has produced. */
@@ -52,6 +68,12 @@ export interface Stage<Tx> {
   logger: Logger;
   /** Each step that ran is appended, also when it failed. */
   timings: StepTiming[];
+  /** What step names are prefixed with: "" at the top, `nested > ` in a nested workflow. */
+  stepPrefix: string;
+  /** Opens savepoints for nested workflows that may fail on their own. */
+  savepoint: SavepointRunner<Tx>;
+  /** Each nested workflow's failure that was recovered from is appended. */
+  recovered: RecoveredFailure[];
 }
 
 /** One attempt to run the transactional steps: what it runs, with what, and where it reports. */
@@ -66,6 +88,23 @@ export interface Attempt<Tx> extends Stage<Tx> {
    * broker's drain can wait for it.
    */
   settlingInBackground(transaction: Promise<unknown>): void;
+  /** Roll back instead of committing, and resolve with the result all the same. */
+  dryRun: boolean;
+  /** Where the result is stored, in the transaction, for repeats of the same request. */
+  idempotency: { store: IdempotencyStore<Tx>; key: IdempotencyKey } | undefined;
+}
+
+/**
+ * Thrown in place of committing: an idempotency key's result was stored by a concurrent
+ * run while this one ran. This run rolls back; its caller gets the stored result.
+ */
+export class StoredMeanwhile {
+  constructor(readonly stored: StoredRun) {}
+}
+
+/** Thrown in place of committing a dry run, so that the transaction rolls back. */
+class DryRunRollback {
+  constructor(readonly result: object) {}
 }
 
 /** Where an attempt got to; read when it fails, to tell what failed. */
@@ -100,8 +139,18 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
       async (tx) => {
         const deadline = startDeadline(options.timeout, progress.stop, workflow.name, progress);
         progress.deadline = deadline;
-        const result = await runSteps(attempt, tx, deadline, progress);
+        const result = await runAsSteps(workflow.name, progress, () =>
+          runSteps(attempt, tx, deadline, progress),
+        );
+        if (attempt.idempotency) {
+          const { store, key } = attempt.idempotency;
+          const stored = { workflow: workflow.name, fingerprint: key.fingerprint, output: result };
+          const earlier = await store.save(tx, key, stored);
+          if (earlier) throw new StoredMeanwhile(earlier);
+          if (deadline.expired()) throw deadline.signal.reason;
+        }
         progress.committing = true;
+        if (attempt.dryRun) throw new DryRunRollback(result);
         return result;
       },
       {
@@ -113,6 +162,8 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
     );
     return await settledOrStopped(transaction, progress, attempt);
   } catch (error) {
+    if (error instanceof DryRunRollback) return error.result;
+    if (error instanceof StoredMeanwhile) throw error;
     throw explainFailure(error, attempt, progress);
   } finally {
     detach();
@@ -127,10 +178,10 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
  * flight (or, where it cannot, lets it finish). Once the commit is under way it waits:
  * a commit that succeeds is a success.
  */
-function settledOrStopped<R>(
+function settledOrStopped<R, Tx>(
   transaction: Promise<R>,
   progress: Progress,
-  attempt: Attempt<unknown>,
+  attempt: Attempt<Tx>,
 ): Promise<R> {
   const { signal } = progress.stop;
   return new Promise<R>((resolve, reject) => {
@@ -165,77 +216,146 @@ export async function runSteps<Tx>(
   deadline: Deadline,
   progress: StepProgress,
 ): Promise<object> {
-  const { workflow, logger } = stage;
-  const attempt = stage;
   let available: object = { ...stage.available };
   let result: object = { ...stage.result };
   for (const step of stage.steps) {
     // Stage 1: no step starts after the deadline.
-    progress.step = step.name;
+    const name = stage.stepPrefix + step.name;
+    progress.step = name;
     if (deadline.expired()) throw deadline.signal.reason;
 
-    // Stage 2: run the step, waiting no longer than the deadline.
-    const stepLogger = lazyChild(logger, { step: step.name });
-    // A plain literal, spread after `tx` when there is one: a literal that opens with a
-    // spread and goes on with more keys took V8 2 µs a step to build and freeze, this 0.1.
-    const common = {
-      signal: deadline.signal,
-      workflow: workflow.name,
-      step: step.name,
-      attempt: attempt.attempt,
-      logger: stepLogger,
-    };
-    const context = Object.freeze(tx === undefined ? common : { tx, ...common }) as StepContext<Tx>;
-    const startedAt = performance.now();
-    const finish = (outcome: "succeeded" | "failed" | "timed-out", error?: unknown) => {
-      const durationMs = elapsedMs(startedAt);
-      attempt.timings.push({ name: step.name, durationMs, attempt: attempt.attempt });
-      stepLogger.debug(
-        { durationMs, outcome, ...(error === undefined ? {} : { err: error }) },
-        `step ${outcome}`,
-      );
-    };
-    let output: unknown;
-    try {
-      output = await untilAborted(invoke(step, available, context), deadline.signal);
-    } catch (thrown) {
-      // Once the deadline has passed, whatever the step did next is moot: the run timed out.
-      if (deadline.signal.aborted) {
-        finish("timed-out");
-        throw thrown;
-      }
-      const cause = toError(thrown);
-      finish("failed", cause);
-      throw new WorkflowStepError({
-        workflow: workflow.name,
-        step: step.name,
-        attempt: attempt.attempt,
-        cause,
-      });
-    }
-
-    // Stage 3: check the output and pass it on.
-    if (typeof output !== "object" || output === null || Array.isArray(output)) {
-      const cause = new Error(
-        `The use case returned ${describeOutput(output)} instead of an object`,
-      );
-      finish("failed", cause);
-      throw new WorkflowStepError({
-        workflow: workflow.name,
-        step: step.name,
-        attempt: attempt.attempt,
-        cause,
-      });
-    }
-    finish("succeeded");
+    // Stage 2: run the step (a use case, or a nested workflow's steps), then pass its output on.
+    const nested = nestedWorkflowOf(step);
+    const output =
+      nested === undefined
+        ? await runUseCase(stage, step, name, available, tx, deadline)
+        : await runNestedWorkflow(stage, nested, name, available, tx, deadline, progress);
     available = { ...available, ...output };
     result = { ...result, ...output };
   }
 
-  // Stage 4: end only before the deadline (for the transaction: commit only then).
+  // Stage 3: end only before the deadline (for the transaction: commit only then).
   progress.step = undefined;
   if (deadline.expired()) throw deadline.signal.reason;
   return result;
+}
+
+/** Runs one use case, waiting no longer than the deadline; resolves with its output, checked. */
+async function runUseCase<Tx>(
+  stage: Stage<Tx>,
+  step: UseCase<Tx, object, object>,
+  name: string,
+  input: object,
+  tx: Tx | undefined,
+  deadline: Deadline,
+): Promise<object> {
+  const { workflow, attempt } = stage;
+  const stepLogger = lazyChild(stage.logger, { step: name });
+  // A plain literal, spread after `tx` when there is one: a literal that opens with a
+  // spread and goes on with more keys took V8 2 µs a step to build and freeze, this 0.1.
+  const common = {
+    signal: deadline.signal,
+    workflow: workflow.name,
+    step: name,
+    attempt,
+    logger: stepLogger,
+  };
+  const context = Object.freeze(tx === undefined ? common : { tx, ...common }) as StepContext<Tx>;
+  const startedAt = performance.now();
+  const finish = (outcome: "succeeded" | "failed" | "timed-out", error?: unknown) => {
+    const durationMs = elapsedMs(startedAt);
+    stage.timings.push({ name, durationMs, attempt });
+    stepLogger.debug(
+      { durationMs, outcome, ...(error === undefined ? {} : { err: error }) },
+      `step ${outcome}`,
+    );
+  };
+  const failed = (cause: Error) => {
+    finish("failed", cause);
+    return new WorkflowStepError({ workflow: workflow.name, step: name, attempt, cause });
+  };
+  let output: unknown;
+  try {
+    output = await untilAborted(invoke(step, input, context), deadline.signal);
+  } catch (thrown) {
+    // Once the deadline has passed, whatever the step did next is moot: the run timed out.
+    if (deadline.signal.aborted) {
+      finish("timed-out");
+      throw thrown;
+    }
+    throw failed(toError(thrown));
+  }
+  if (!isOutput(output)) {
+    throw failed(new Error(`The use case returned ${describeOutput(output)} instead of an object`));
+  }
+  finish("succeeded");
+  return output;
+}
+
+/**
+ * Runs a nested workflow's steps in the run's transaction; in a savepoint when it has an
+ * `onFailure`, whose result then replaces the nested workflow's when one of its steps fails.
+ */
+async function runNestedWorkflow<Tx>(
+  stage: Stage<Tx>,
+  nested: NestedWorkflow,
+  name: string,
+  input: object,
+  tx: Tx | undefined,
+  deadline: Deadline,
+  progress: StepProgress,
+): Promise<object> {
+  if (tx === undefined) throw new Error(`The nested workflow "${name}" needs a transaction`);
+  const inner = (innerTx: Tx) =>
+    runSteps(
+      {
+        ...stage,
+        steps: nested.workflow.steps as UseCase<Tx, object, object>[],
+        available: input,
+        result: {},
+        stepPrefix: `${name} > `,
+      },
+      innerTx,
+      deadline,
+      progress,
+    );
+  const { onFailure } = nested;
+  if (onFailure === undefined) return inner(tx);
+  try {
+    return await stage.savepoint(tx, inner);
+  } catch (error) {
+    if (deadline.signal.aborted || !(error instanceof WorkflowStepError)) throw error;
+    // Its writes are rolled back to the savepoint; the run goes on with the fallback's result.
+    stage.recovered.push({ step: error.step, attempt: stage.attempt, error: error.cause });
+    stage.logger.warn(
+      { step: error.step, err: error.cause },
+      `nested workflow failed and was rolled back to its savepoint; recovered by onFailure`,
+    );
+    let fallback: unknown;
+    try {
+      fallback = await onFailure(error, input);
+    } catch (thrown) {
+      throw new WorkflowStepError({
+        workflow: stage.workflow.name,
+        step: name,
+        attempt: stage.attempt,
+        cause: toError(thrown),
+      });
+    }
+    if (!isOutput(fallback)) {
+      throw new WorkflowStepError({
+        workflow: stage.workflow.name,
+        step: name,
+        attempt: stage.attempt,
+        cause: new Error(`onFailure returned ${describeOutput(fallback)} instead of an object`),
+      });
+    }
+    return fallback;
+  }
+}
+
+function isOutput(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Calls the use case; a synchronous throw becomes a rejection. */
@@ -248,7 +368,7 @@ function invoke<Tx>(
 }
 
 /** The error a failed attempt rejects with, telling the truth about what happened. */
-function explainFailure(error: unknown, attempt: Attempt<unknown>, progress: Progress): unknown {
+function explainFailure<Tx>(error: unknown, attempt: Attempt<Tx>, progress: Progress): unknown {
   const { workflow, options } = attempt;
   // It was stopped (deadline or caller): whatever failed after that failed because of it.
   const stopped: unknown = progress.stop.signal.reason;

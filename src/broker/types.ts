@@ -36,7 +36,69 @@ export interface RunOptions extends TransactionOptions {
    * resolves.
    */
   signal?: AbortSignal;
+  /**
+   * Runs every step (and the steps before the transaction) as a real run would, resolves
+   * with the result it would have committed, and rolls the transaction back instead of
+   * committing: nothing is written, so no outbox message of a dry run is ever sent.
+   * Work outside the transaction (a rate limit's count, say) is not undone.
+   */
+  dryRun?: boolean;
+  /**
+   * Makes a repeated request run once: the run's result is stored under this key, in the
+   * run's own transaction, and a later run with the same key and caller resolves with the
+   * stored result without running anything (`replayed: true`). Needs a broker created with
+   * an `idempotency` store; see {@link IdempotencyKey}. Not allowed with `dryRun`.
+   */
+  idempotency?: IdempotencyKey;
 }
+
+/**
+ * One logical request, as its client identifies it (the `Idempotency-Key` header): a run
+ * given the key of a stored run resolves with that run's result. A key is the caller's
+ * own: the same key from another caller is another key.
+ */
+export interface IdempotencyKey {
+  /** The client's key: 1-255 printable characters. */
+  readonly key: string;
+  /** Who the key belongs to (a user id). */
+  readonly caller: string;
+  /**
+   * What was asked for (e.g. a hash of the operation and its variables). The same key
+   * with another fingerprint, or for another workflow, is refused with
+   * IdempotencyKeyReusedError: a key names one request, never two.
+   */
+  readonly fingerprint: string;
+}
+
+/** What the broker stores of a run made with an idempotency key, and reads back to replay it. */
+export interface StoredRun {
+  readonly workflow: string;
+  readonly fingerprint: string;
+  /** The run's result, as a committed run resolved with it. */
+  readonly output: object;
+}
+
+/**
+ * Where a broker keeps the results of runs made with an idempotency key. The broker calls
+ * `save` in the run's transaction after its last step, so the result commits with the
+ * run's writes or not at all, and a run that fails stores nothing.
+ */
+export interface IdempotencyStore<Tx> {
+  /** The stored run under `key` (key and caller), if any and not expired. */
+  find(key: IdempotencyKey): Promise<StoredRun | undefined>;
+  /**
+   * Stores `run` under `key` through `tx`. When the key is already stored (a concurrent
+   * run with it committed first; the store waits for that run's transaction to end),
+   * stores nothing and returns the stored run instead.
+   */
+  save(tx: Tx, key: IdempotencyKey, run: StoredRun): Promise<StoredRun | undefined>;
+}
+
+/**
+ * Runs `work` in a savepoint of the transaction `tx`: when it rejects, its writes are
+ * rolled back and the transaction goes on. Prisma's nested `tx.$transaction(work)` is one.
+ */
+export type SavepointRunner<Tx> = <R>(tx: Tx, work: (tx: Tx) => Promise<R>) => Promise<R>;
 
 /** Options with every field set: what a workflow's runs use unless a run overrides them. */
 export interface ResolvedTransactionOptions {

@@ -54,8 +54,9 @@ export interface Database {
   readonly prisma: PrismaClient;
   /**
    * Starts interactive transactions like `prisma.$transaction`, and takes a `signal`: when
-   * it aborts, the statement in flight is cancelled and the transaction rolls back.
-   * What the broker runs its workflows through.
+   * it aborts, the statement in flight is cancelled and the transaction rolls back. While
+   * `fn` runs, transaction control sent through its client (a raw COMMIT) is refused
+   * (transactionControl.ts). What the broker runs its workflows through.
    */
   readonly transactions: TransactionStarter;
   /** Used by the migration runner: the same database, for Prisma's schema engine. */
@@ -96,7 +97,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     transactions: {
       $transaction(fn, options = {}) {
         const { signal, ...prismaOptions } = options;
-        return runInTransactionScope({ signal }, () => prisma.$transaction(fn, prismaOptions));
+        const scope = { signal, inProgress: true };
+        const work: typeof fn = async (tx) => {
+          try {
+            return await fn(tx);
+          } finally {
+            scope.inProgress = false;
+          }
+        };
+        return runInTransactionScope(scope, () => prisma.$transaction(work, prismaOptions));
       },
     },
     adapterFactory,

@@ -25,6 +25,7 @@ import type {
 } from "@prisma/driver-adapter-utils";
 import { executeScriptAtomically } from "@activelog/prisma-wasm-migrate";
 import type pg from "pg";
+import { guardTransactionControl } from "./transactionControl.js";
 import { currentTransactionScope } from "./transactionScope.js";
 
 /** The session default every pooled connection gets at connect. */
@@ -114,11 +115,12 @@ export function postgresAdapterFactory(
       adapter.executeScript = executeScriptAtomically((script) => pool.query(script));
       const startTransaction = adapter.startTransaction.bind(adapter);
       adapter.startTransaction = async (isolationLevel?: IsolationLevel) => {
-        const signal = currentTransactionScope()?.signal;
+        const scope = currentTransactionScope();
         const transaction = await startTransaction(
           isolationLevel === SESSION_ISOLATION_LEVEL ? undefined : isolationLevel,
         );
-        if (signal) cancelOnAbort(transaction, signal);
+        if (scope?.signal) cancelOnAbort(transaction, scope.signal);
+        if (scope) guardTransactionControl(transaction, scope);
         return transaction;
       };
       return adapter;

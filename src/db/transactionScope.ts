@@ -13,6 +13,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export interface TransactionScope {
   /** Aborts when the transaction's work must stop: the statement in flight is cancelled. */
   readonly signal?: AbortSignal | undefined;
+  /** True while the transaction's work runs (transactionControl.ts). */
+  readonly inProgress: boolean;
 }
 
 const storage = new AsyncLocalStorage<TransactionScope>();

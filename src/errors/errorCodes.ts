@@ -21,6 +21,11 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   /** Too many attempts (sign-in, sign-up); `extensions.retryAfterSeconds` says when to retry. HTTP 429. */
   RATE_LIMITED: "RATE_LIMITED",
+  /**
+   * The Idempotency-Key was already used for a different request (other operation or
+   * variables). Nothing ran. HTTP 422. Use a new key for a new request.
+   */
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
   /** The client went away before its workflow committed; it was rolled back. Nothing was written. */
   REQUEST_ABORTED: "REQUEST_ABORTED",
   /** The GraphQL document is invalid (unknown field, wrong literal type). */
@@ -60,6 +65,8 @@ export const INTERNAL_ERROR_CODES = {
   WORKFLOW_RETRIES_EXHAUSTED: ErrorCode.SERVICE_BUSY,
   WORKFLOW_ABORTED: ErrorCode.REQUEST_ABORTED,
   INVALID_WORKFLOW: ErrorCode.INTERNAL_SERVER_ERROR,
+  NESTED_RUN_REFUSED: ErrorCode.INTERNAL_SERVER_ERROR,
+  IDEMPOTENCY_KEY_REUSED: ErrorCode.IDEMPOTENCY_KEY_REUSED,
   OUTBOX_UNKNOWN_TOPIC: null,
   OUTBOX_MALFORMED_PAYLOAD: null,
   OUTBOX_HANDLER_TIMEOUT: null,

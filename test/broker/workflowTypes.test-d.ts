@@ -17,6 +17,7 @@ import {
   type WorkflowInput,
   type WorkflowResult,
   type WorkflowRun,
+  workflowStep,
 } from "../../src/broker/index.js";
 import type { Prisma, PrismaClient } from "../../src/db/index.js";
 
@@ -305,5 +306,45 @@ describe("steps before the transaction (types)", () => {
   it("checks their input like any step's", () => {
     // @ts-expect-error -- Hash needs password, which nothing provides
     defineWorkflow<{ userId: string }>()("unhashed", [hash, store]);
+  });
+});
+
+describe("workflows as steps (types)", () => {
+  const notify = defineWorkflow<{ userId: string; activityId: string }>()("notify", [
+    sendNotification,
+  ]);
+
+  it("chains a nested workflow like a use case: its input checked, its result merged", () => {
+    const workflow = defineWorkflow<{ userId: string; title: string }>()("logAndNotify", [
+      createActivity,
+      workflowStep(notify),
+      updateStats,
+    ]);
+    expectTypeOf(workflow).toEqualTypeOf<
+      Workflow<Tx, { userId: string; title: string }, WorkflowResult<typeof workflow>>
+    >();
+    expectTypeOf<WorkflowResult<typeof workflow>>().toEqualTypeOf<{
+      activityId: string;
+      notificationId: string;
+      sent: true;
+      totalActivities: number;
+    }>();
+  });
+
+  it("rejects a nested workflow whose input nothing before it provides", () => {
+    // @ts-expect-error -- notify needs activityId, which no step before it provides
+    defineWorkflow<{ userId: string; title: string }>()("notifyFirst", [workflowStep(notify)]);
+  });
+
+  it("types onFailure by the nested workflow's input and result", () => {
+    workflowStep(notify, {
+      onFailure: (failure, input) => {
+        expectTypeOf(input).toEqualTypeOf<{ userId: string; activityId: string }>();
+        expectTypeOf(failure.step).toEqualTypeOf<string>();
+        return { notificationId: "none", sent: true as const };
+      },
+    });
+    // @ts-expect-error -- the fallback must be the nested workflow's result
+    workflowStep(notify, { onFailure: () => ({ sent: false }) });
   });
 });

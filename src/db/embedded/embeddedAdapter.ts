@@ -26,6 +26,7 @@ import type {
   SqlResultSet,
   Transaction,
 } from "@prisma/driver-adapter-utils";
+import { guardTransactionControl } from "../transactionControl.js";
 import { currentTransactionScope } from "../transactionScope.js";
 import {
   PgliteWorkerClient,
@@ -160,6 +161,19 @@ class EmbeddedTransaction implements Transaction {
     this.#end();
   }
 
+  // Prisma's nested `tx.$transaction`.
+  async createSavepoint(name: string): Promise<void> {
+    await this.executeRaw({ sql: `SAVEPOINT ${name}`, args: [], argTypes: [] });
+  }
+
+  async rollbackToSavepoint(name: string): Promise<void> {
+    await this.executeRaw({ sql: `ROLLBACK TO SAVEPOINT ${name}`, args: [], argTypes: [] });
+  }
+
+  async releaseSavepoint(name: string): Promise<void> {
+    await this.executeRaw({ sql: `RELEASE SAVEPOINT ${name}`, args: [], argTypes: [] });
+  }
+
   async rollback(): Promise<void> {
     this.#end();
   }
@@ -186,7 +200,8 @@ function embeddedAdapter(session: Session, dispose: () => Promise<void>): SqlDri
       if (isolationLevel !== undefined && !ISOLATION_LEVELS.has(isolationLevel)) {
         throw new Error(`Unsupported isolation level for the embedded database: ${isolationLevel}`);
       }
-      const signal = currentTransactionScope()?.signal;
+      const scope = currentTransactionScope();
+      const signal = scope?.signal;
       const release = await session.lock.acquire(signal);
       try {
         await session.client.request({
@@ -201,7 +216,9 @@ function embeddedAdapter(session: Session, dispose: () => Promise<void>): SqlDri
         release();
         throw error;
       }
-      return new EmbeddedTransaction(session, release, signal);
+      const transaction = new EmbeddedTransaction(session, release, signal);
+      if (scope) guardTransactionControl(transaction, scope);
+      return transaction;
     },
   };
 }

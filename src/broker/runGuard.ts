@@ -1,0 +1,47 @@
+// Internal to the broker: no run starts from inside another run's steps.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { NestedRunError } from "./errors.js";
+import type { StepProgress } from "./deadline.js";
+
+/** The run whose steps are executing, as work started by them sees it. */
+interface RunningSteps {
+  readonly workflow: string;
+  readonly progress: StepProgress;
+  /** False once the steps are over: work they left behind (a timer, say) may run workflows then. */
+  active: boolean;
+}
+
+// One for every broker: a step of one broker's run calling another broker's `run` would
+// escape its transaction just as well.
+const runningSteps = new AsyncLocalStorage<RunningSteps>();
+
+/**
+ * Runs `steps` (a run's steps, before or in its transaction) so that a `broker.run` they
+ * start is refused (see {@link refuseNestedRun}).
+ */
+export async function runAsSteps<T>(
+  workflow: string,
+  progress: StepProgress,
+  steps: () => Promise<T>,
+): Promise<T> {
+  const marker: RunningSteps = { workflow, progress, active: true };
+  try {
+    return await runningSteps.run(marker, steps);
+  } finally {
+    marker.active = false;
+  }
+}
+
+/**
+ * Throws NestedRunError when called from a step of a run in progress: a run started there
+ * would have a transaction of its own, committing behind the enclosing run's back.
+ */
+export function refuseNestedRun(workflow: string): void {
+  const enclosing = runningSteps.getStore();
+  if (enclosing?.active !== true) return;
+  throw new NestedRunError({
+    workflow,
+    enclosingWorkflow: enclosing.workflow,
+    enclosingStep: enclosing.progress.step,
+  });
+}
