@@ -3,7 +3,8 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /**
- * Folders used through their index.ts only: machinery (broker, outbox, db, graphql, errors)
+ * Folders used through their index.ts only: machinery (broker, outbox, db, graphql, http,
+ * errors, idempotency)
  * and features. src/db has a second, light entry: config.ts (its settings, without Prisma).
  */
 const entryPointOnly = [
@@ -13,6 +14,7 @@ const entryPointOnly = [
   "graphql",
   "http",
   "errors",
+  "idempotency",
   "accounts",
   "activities",
 ].map((folder) => ({
@@ -105,6 +107,7 @@ export default tseslint.config(
       "src/graphql/**/*.ts",
       "src/http/**/*.ts",
       "src/errors/**/*.ts",
+      "src/idempotency/**/*.ts",
       "src/support/**/*.ts",
     ],
     ignores: ["src/broker/**"],

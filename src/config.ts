@@ -37,6 +37,10 @@ export interface AppConfig {
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   /** Milliseconds between outbox batches; 0 disables polling (batches run only when called). */
   outboxPollIntervalMs: number;
+  /** How long a mutation's result answers repeats of its Idempotency-Key. */
+  idempotencyKeyTtlMs: number;
+  /** Milliseconds between purges of expired idempotency keys; 0 disables them. */
+  idempotencyPurgeIntervalMs: number;
   /** What one GraphQL document may cost, checked before it is validated or run. */
   queryLimits: QueryLimits;
   /** scrypt's cost for new password hashes (older, cheaper ones are upgraded at sign-in). */
@@ -130,6 +134,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       keepAliveMs: integer(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", 5_000, [100, 600_000], problems),
     },
     outboxPollIntervalMs: integer(env, "OUTBOX_POLL_INTERVAL_MS", 1_000, [0, 3_600_000], problems),
+    idempotencyKeyTtlMs: integer(
+      env,
+      "IDEMPOTENCY_KEY_TTL_MS",
+      24 * 3_600_000,
+      [1_000, 30 * 24 * 3_600_000],
+      problems,
+    ),
+    idempotencyPurgeIntervalMs: integer(
+      env,
+      "IDEMPOTENCY_PURGE_INTERVAL_MS",
+      60_000,
+      [0, 24 * 3_600_000],
+      problems,
+    ),
     queryLimits: {
       maxTokens: integer(env, "QUERY_MAX_TOKENS", 1_000, [50, 100_000], problems),
       maxDepth: integer(env, "QUERY_MAX_DEPTH", 10, [2, 100], problems),

@@ -28,6 +28,7 @@ import {
   createQueryLimiter,
   createRequestContext,
   httpStatusFromErrors,
+  responseExtensions,
 } from "./graphql/index.js";
 import {
   abortedWhenClientLeaves,
@@ -37,6 +38,14 @@ import {
   rejectCostlyQueries,
   requestLogging,
 } from "./http/index.js";
+import {
+  createIdempotencyStore,
+  IDEMPOTENCY_KEY_HEADER,
+  readIdempotencyKey,
+  rejectMalformedIdempotencyKeys,
+  startIdempotencyPurge,
+  type IdempotencyPurge,
+} from "./idempotency/index.js";
 import {
   createLoggingMailer,
   createOutboxDispatcher,
@@ -58,6 +67,8 @@ export interface ApiServerDependencies {
     | "shutdownDelayMs"
     | "httpTimeouts"
     | "outboxPollIntervalMs"
+    | "idempotencyKeyTtlMs"
+    | "idempotencyPurgeIntervalMs"
     | "queryLimits"
     | "passwordHashCost"
     | "passwordHashConcurrency"
@@ -123,6 +134,7 @@ export async function createApiServer({
     client: database.transactions,
     workflows: [...accounts.workflows, ...activities.workflows],
     logger: logger.child({ component: "broker" }),
+    idempotency: createIdempotencyStore(database.prisma, { ttlMs: config.idempotencyKeyTtlMs }),
   });
   const outbox = createOutboxDispatcher({
     prisma: database.prisma,
@@ -146,6 +158,7 @@ export async function createApiServer({
     formatError: createErrorFormatter({ logger, production, outage }),
     plugins: [
       httpStatusFromErrors(),
+      responseExtensions(),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -171,6 +184,7 @@ export async function createApiServer({
     "/graphql",
     express.json({ limit: config.bodyLimitBytes }),
     rejectCostlyQueries(checkQueryLimits),
+    rejectMalformedIdempotencyKeys(),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<ApiContext> => ({
         ...createRequestContext(
@@ -179,6 +193,8 @@ export async function createApiServer({
             logger: req.log,
             clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
             signal: abortedWhenClientLeaves(res),
+            idempotencyKey: keyOf(readIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER])),
+            request: req.method === "GET" ? req.query : (req.body ?? {}),
           },
           req.headers.authorization,
           accounts.lookUpSession,
@@ -190,6 +206,7 @@ export async function createApiServer({
   );
 
   app.use(jsonErrorHandler);
+  let idempotencyPurge: IdempotencyPurge | undefined;
 
   let shutdownPromise: Promise<void> | undefined;
   return {
@@ -207,6 +224,11 @@ export async function createApiServer({
         });
       });
       outbox.start();
+      idempotencyPurge ??= startIdempotencyPurge({
+        prisma: database.prisma,
+        intervalMs: config.idempotencyPurgeIntervalMs,
+        logger: logger.child({ component: "idempotency" }),
+      });
       return address;
     },
     shutdown() {
@@ -227,6 +249,7 @@ export async function createApiServer({
         await apollo.stop();
         await broker.drain(); // workflows of requests that were cut off still settle
         await outbox.stop(); // no new batch; the one in progress commits or rolls back
+        await idempotencyPurge?.stop();
         await accounts.close();
         outage.stop();
         await database.close();
@@ -234,4 +257,8 @@ export async function createApiServer({
       return shutdownPromise;
     },
   };
+}
+
+function keyOf(read: ReturnType<typeof readIdempotencyKey>): string | undefined {
+  return read !== undefined && "key" in read ? read.key : undefined;
 }

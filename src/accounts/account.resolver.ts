@@ -1,6 +1,7 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Info, Mutation, Query, Resolver } from "type-graphql";
 import type { User } from "../db/index.js";
-import type { RequestContext } from "../graphql/index.js";
+import { DryRunArg, runWorkflow, type RequestContext } from "../graphql/index.js";
 import type { AccountReads } from "./account.reads.js";
 import {
   LoginInput,
@@ -23,31 +24,41 @@ export class AccountResolver {
   })
   async registerUser(
     @Arg("input", () => RegisterUserInput) input: RegisterUserInput,
-    @Ctx() { broker, accounts, clientAddress, signal }: AccountsContext,
+    @DryRunArg() dryRun: boolean | null,
+    @Ctx() context: AccountsContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<RegisterUserPayload> {
-    const registration = registrationFrom(input, clientAddress);
-    const run = await broker.run(accounts.workflows.registerUser, registration, { signal });
-    return run.output;
+    const registration = registrationFrom(input, context.clientAddress);
+    return runWorkflow(context, info, context.accounts.workflows.registerUser, registration, {
+      dryRun,
+      replayable: false,
+    });
   }
 
   @Mutation(() => LoginPayload, { description: "Opens a session (workflow login)." })
   async login(
     @Arg("input", () => LoginInput) input: LoginInput,
-    @Ctx() { broker, accounts, clientAddress, signal }: AccountsContext,
+    @DryRunArg() dryRun: boolean | null,
+    @Ctx() context: AccountsContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<LoginPayload> {
-    const attempt = loginAttemptFrom(input, clientAddress);
-    const run = await broker.run(accounts.workflows.login, attempt, { signal });
-    return run.output;
+    const attempt = loginAttemptFrom(input, context.clientAddress);
+    return runWorkflow(context, info, context.accounts.workflows.login, attempt, {
+      dryRun,
+      replayable: false,
+    });
   }
 
   @Mutation(() => LogoutPayload, {
     description: "Ends the caller's session (workflow logout): the token stops working at once.",
   })
   async logout(
-    @Ctx() { broker, accounts, requireViewer, signal }: AccountsContext,
+    @DryRunArg() dryRun: boolean | null,
+    @Ctx() context: AccountsContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<LogoutPayload> {
-    const run = await broker.run(accounts.workflows.logout, await requireViewer(), { signal });
-    return run.output;
+    const viewer = await context.requireViewer();
+    return runWorkflow(context, info, context.accounts.workflows.logout, viewer, { dryRun });
   }
 
   @Query(() => UserType, {

@@ -9,7 +9,7 @@ import { AppError } from "../errors/index.js";
 import type { AttemptLimits } from "./attemptLimits.js";
 import { isCanonicalEmail } from "./email.js";
 import { PasswordCheckBusyError, type PasswordHasher } from "./passwords.js";
-import { createCreateSession, type SessionSettings } from "./sessions.js";
+import { createSessionStep, type SessionSettings } from "./sessions.js";
 
 /** What login is run with: the e-mail in its canonical form, or as typed when it is no address (email.ts). */
 export interface LoginAttempt {
@@ -93,7 +93,7 @@ const upgradePasswordHash = defineUseCase({
 
 /**
  * login: CheckCredentials (before the transaction: rate limits, then the password) ->
- * UpgradePasswordHash -> CreateSession. A session is opened only for the right password;
+ * UpgradePasswordHash -> createSession > CreateSession (a nested workflow). A session is opened only for the right password;
  * a wrong one writes nothing and holds no connection while scrypt runs.
  */
 export function createLoginWorkflow(
@@ -105,7 +105,7 @@ export function createLoginWorkflow(
 ) {
   return defineWorkflow<LoginAttempt>()(
     "login",
-    [createCheckCredentials(deps), upgradePasswordHash, createCreateSession(deps)],
+    [createCheckCredentials(deps), upgradePasswordHash, createSessionStep(deps)],
     { isolationLevel: "ReadCommitted", timeout: 10_000 },
   );
 }

@@ -9,7 +9,7 @@ import { AppError } from "../errors/index.js";
 import type { AttemptLimits } from "./attemptLimits.js";
 import type { LoginAttempt } from "./login.workflow.js";
 import type { PasswordHasher } from "./passwords.js";
-import { createCreateSession, type SessionSettings } from "./sessions.js";
+import { createSessionStep, type SessionSettings } from "./sessions.js";
 import { queueWelcomeEmail } from "./welcomeEmail.js";
 
 /**
@@ -87,7 +87,7 @@ const initUserStats = defineUseCase({
 
 /**
  * registerUser: LimitRegistrations -> HashPassword (both before the transaction) ->
- * CreateUser -> InitUserStats -> QueueWelcomeEmail -> CreateSession. Either the user
+ * CreateUser -> InitUserStats -> QueueWelcomeEmail -> createSession > CreateSession. Either the user
  * exists with stats, a queued welcome e-mail and a session, or nothing was written. The
  * password is hashed before the transaction opens, so no connection waits on scrypt; the
  * welcome e-mail is only queued (outbox) and sent after commit.
@@ -103,7 +103,7 @@ export function createRegisterUserWorkflow(
       createUser,
       initUserStats,
       queueWelcomeEmail,
-      createCreateSession(deps),
+      createSessionStep(deps),
     ],
     { isolationLevel: "ReadCommitted", timeout: 10_000 },
   );

@@ -3,7 +3,7 @@
  * registerUser and login, ended by logout, and looked up once per request.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { defineUseCase, type StepContext } from "../broker/index.js";
+import { defineUseCase, defineWorkflow, workflowStep, type StepContext } from "../broker/index.js";
 import type { PrismaClient, TransactionClient } from "../db/index.js";
 import type { Viewer } from "../graphql/index.js";
 
@@ -42,6 +42,16 @@ export function createCreateSession(deps: SessionSettings) {
       return { sessionToken, sessionId: session.id, sessionExpiresAt: session.expiresAt };
     },
   });
+}
+
+/**
+ * The createSession workflow as a step: registerUser and login both end with it, so
+ * their catalogue entries and logs name its step `createSession > CreateSession`.
+ */
+export function createSessionStep(deps: SessionSettings) {
+  return workflowStep(
+    defineWorkflow<{ userId: string }>()("createSession", [createCreateSession(deps)]),
+  );
 }
 
 /** Ends the caller's session: its token stops working at once (the row is kept, marked revoked). */

@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { UserType } from "../accounts/index.js";
 import type { Notification, UserStats } from "../db/index.js";
-import type { RequestContext } from "../graphql/index.js";
+import { DryRunArg, runWorkflow, type RequestContext } from "../graphql/index.js";
 import {
   ACTIVITIES_PAGE_DEFAULT,
   ACTIVITIES_PAGE_MAX,
@@ -30,17 +31,23 @@ export interface ActivitiesContext extends RequestContext {
 @Resolver()
 export class ActivityResolver {
   @Mutation(() => CreateActivityPayload, {
-    description: "Logs an activity for the signed-in user (workflow createActivity).",
+    description:
+      "Logs an activity for the signed-in user (workflow createActivity). Send an " +
+      "Idempotency-Key header to make a retry safe: a repeat returns the first result.",
   })
   async createActivity(
     @Arg("input", () => CreateActivityInput) input: CreateActivityInput,
-    @Ctx() { broker, activities, requireViewer, signal }: ActivitiesContext,
+    @DryRunArg() dryRun: boolean | null,
+    @Ctx() context: ActivitiesContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<CreateActivityPayload> {
-    const { userId } = await requireViewer();
-    const { output } = await broker.run(
-      activities.workflows.createActivity,
+    const { userId } = await context.requireViewer();
+    const output = await runWorkflow(
+      context,
+      info,
+      context.activities.workflows.createActivity,
       newActivityFrom(input, userId),
-      { signal },
+      { dryRun },
     );
     return { ...output, activityId: output.activity.id, title: output.activity.title };
   }

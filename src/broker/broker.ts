@@ -205,11 +205,6 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     }
     checkRunOptions(overrides, where);
     const { signal, dryRun = false, idempotency, ...transactionOverrides } = overrides ?? {};
-    if (idempotency !== undefined && idempotencyStore === undefined) {
-      throw new InvalidWorkflowError(
-        `${where}: it was given an idempotency key, but the broker has no idempotency store`,
-      );
-    }
     // Resolved once, when the workflow was registered; again only for a run that overrides them.
     const options =
       Object.keys(transactionOverrides).length === 0
@@ -366,6 +361,14 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
   ): Promise<WorkflowRun<object>> {
     const { idempotency } = options;
     registrationOf(workflow);
+    const where = `a run of workflow "${workflow.name}"`;
+    checkRunOptions(options, where);
+    if (idempotencyStore === undefined) {
+      throw new InvalidWorkflowError(
+        `${where}: it was given an idempotency key, but the broker has no idempotency store`,
+      );
+    }
+    const store = idempotencyStore;
     const slot = `${idempotency.caller}\u0000${idempotency.key}`;
     for (;;) {
       const earlier = runsByKey.get(slot);
@@ -382,7 +385,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     }
     const running = (async () => {
       const startedAt = performance.now();
-      const stored = await idempotencyStore!.find(idempotency);
+      const stored = await store.find(idempotency);
       if (stored) return replay(workflow, idempotency, stored, startedAt);
       return execute(workflow, input, options);
     })();

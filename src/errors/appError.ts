@@ -15,7 +15,7 @@ export abstract class AppError extends CodedError<ErrorCode> {
    * The HTTP status this error calls for where GraphQL over HTTP has one to give (429 for
    * too many attempts), with a Retry-After in seconds; undefined for the usual 200.
    */
-  get httpStatus(): { status: number; retryAfterSeconds: number } | undefined {
+  get httpStatus(): { status: number; retryAfterSeconds?: number } | undefined {
     return undefined;
   }
 }

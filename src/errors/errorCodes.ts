@@ -26,6 +26,11 @@ export const ErrorCode = {
    * variables). Nothing ran. HTTP 422. Use a new key for a new request.
    */
   IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  /**
+   * This mutation takes no Idempotency-Key: its result holds a session token, which the
+   * server never stores. Nothing ran. HTTP 400. Send it without the header.
+   */
+  IDEMPOTENCY_KEY_UNSUPPORTED: "IDEMPOTENCY_KEY_UNSUPPORTED",
   /** The client went away before its workflow committed; it was rolled back. Nothing was written. */
   REQUEST_ABORTED: "REQUEST_ABORTED",
   /** The GraphQL document is invalid (unknown field, wrong literal type). */

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Broker } from "../broker/index.js";
 import type { TransactionClient } from "../db/index.js";
 import { UnauthenticatedError } from "../errors/index.js";
+import type { GraphQLRequestBody } from "../idempotency/index.js";
 
 /** Who is calling: the user, and the session their token opened. */
 export interface Viewer {
@@ -27,10 +28,24 @@ export interface RequestContext {
    * request's later mutations do not start.
    */
   signal: AbortSignal;
+  /** The request's `Idempotency-Key` (checked before Apollo ran), if it has one. */
+  idempotencyKey: string | undefined;
+  /** What the client sent (document, operation name, variables): an idempotency key's fingerprint. */
+  request: GraphQLRequestBody;
+  /** What the response's extensions say besides the data (see responseExtensions.ts). */
+  response: ResponseNotes;
   /** The caller, or null when anonymous; looked up once per request, on first use. */
   viewer(): Promise<Viewer | null>;
   /** The caller; throws UNAUTHENTICATED (saying why) when there is none. */
   requireViewer(): Promise<Viewer>;
+}
+
+/** Set by resolvers while they run; said in the response's `extensions`. */
+export interface ResponseNotes {
+  /** A mutation returned the stored result of an earlier request with the same Idempotency-Key. */
+  idempotentReplay: boolean;
+  /** A mutation was a dry run: its result was not committed. */
+  dryRun: boolean;
 }
 
 type Credentials = { kind: "none" } | { kind: "malformed" } | { kind: "bearer"; token: string };
@@ -43,7 +58,7 @@ function readCredentials(authorization: string | undefined): Credentials {
 
 /** The request's context: `services` as given, and the viewer behind `authorization`, found once. */
 export function createRequestContext(
-  services: Omit<RequestContext, "viewer" | "requireViewer">,
+  services: Omit<RequestContext, "viewer" | "requireViewer" | "response">,
   authorization: string | undefined,
   lookUpSession: SessionLookup,
 ): RequestContext {
@@ -72,5 +87,10 @@ export function createRequestContext(
       }
     }
   }
-  return { ...services, viewer, requireViewer };
+  return {
+    ...services,
+    response: { idempotentReplay: false, dryRun: false },
+    viewer,
+    requireViewer,
+  };
 }

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import { ArgumentValidationError } from "type-graphql";
 import {
   BrokerError,
+  IdempotencyKeyReusedError,
   TransactionStartTimeoutError,
   WorkflowAbortedError,
   WorkflowRetriesExhaustedError,
@@ -109,6 +110,14 @@ function fromBroker(error: BrokerError, logger: Logger): ClientError {
     return {
       code: INTERNAL_ERROR_CODES[error.code],
       message: `The ${error.workflow} workflow was stopped because the request was abandoned; nothing was saved.`,
+      extensions: { workflow: error.workflow },
+    };
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    logger.info({ workflow: error.workflow }, "idempotency key reused for another request");
+    return {
+      code: INTERNAL_ERROR_CODES[error.code],
+      message: `${error.message}; nothing ran.`,
       extensions: { workflow: error.workflow },
     };
   }
@@ -233,10 +242,17 @@ export function httpStatusFromErrors(): ApolloServerPlugin {
               response.http.headers.set("retry-after", "1");
               return;
             }
-            const status = appErrorOf(unwrapResolverError(error))?.httpStatus;
+            const original = unwrapResolverError(error);
+            if (original instanceof IdempotencyKeyReusedError) {
+              response.http.status = 422;
+              return;
+            }
+            const status = appErrorOf(original)?.httpStatus;
             if (status) {
               response.http.status = status.status;
-              response.http.headers.set("retry-after", String(status.retryAfterSeconds));
+              if (status.retryAfterSeconds !== undefined) {
+                response.http.headers.set("retry-after", String(status.retryAfterSeconds));
+              }
               return;
             }
           }

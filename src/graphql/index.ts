@@ -6,7 +6,19 @@
  */
 // type-graphql reads the decorators' metadata through it: loaded before any decorated class.
 import "reflect-metadata";
-export { createRequestContext, type RequestContext, type Viewer } from "./context.js";
+export {
+  createRequestContext,
+  type RequestContext,
+  type ResponseNotes,
+  type Viewer,
+} from "./context.js";
+export {
+  DryRunArg,
+  IdempotencyKeyUnsupportedError,
+  responseExtensions,
+  runWorkflow,
+  type WorkflowCall,
+} from "./runWorkflow.js";
 export { createErrorFormatter, httpStatusFromErrors } from "./formatError.js";
 export { createQueryLimiter, type QueryLimiter, type QueryLimits } from "./queryLimits.js";
 export {

@@ -155,13 +155,13 @@ describe("queries", () => {
           "CreateUser",
           "InitUserStats",
           "QueueWelcomeEmail",
-          "CreateSession",
+          "createSession > CreateSession",
         ],
         options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 10_000 }),
       },
       {
         name: "login",
-        steps: ["CheckCredentials", "UpgradePasswordHash", "CreateSession"],
+        steps: ["CheckCredentials", "UpgradePasswordHash", "createSession > CreateSession"],
         options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 10_000 }),
       },
       {

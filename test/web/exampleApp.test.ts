@@ -188,6 +188,41 @@ describe("example web app", () => {
     await expect.poll(statsText).toBe("Total activities: 2");
   });
 
+  it("logs a double-submitted activity once: both requests carry one Idempotency-Key", async () => {
+    await signUp(uniqueEmail());
+    const p = currentPage();
+    const keys: (string | undefined)[] = [];
+    p.on("request", (request) => {
+      if (request.method() === "POST" && request.postData()?.includes("CreateActivity")) {
+        keys.push(request.headers()["idempotency-key"]);
+      }
+    });
+    await p.getByLabel("Type").fill("swim");
+    await p.getByLabel("Title").fill("Double-clicked swim");
+    // Two submits in one tick, before the button can turn disabled: a double click at its worst.
+    await p.evaluate(`{
+      const form = document.querySelector('form[aria-label="Log an activity"]');
+      form.requestSubmit();
+      form.requestSubmit();
+    }`);
+
+    await expect.poll(activityTitles).toEqual(["Double-clicked swim"]);
+    await expect.poll(statsText).toBe("Total activities: 1");
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(
+      await api!.database.prisma.activity.count({ where: { title: "Double-clicked swim" } }),
+    ).toBe(1);
+    await p.screenshot({ path: "test-results/web-double-submit.png", fullPage: true });
+
+    // The next activity gets a key of its own.
+    await logActivity({ type: "run", title: "Next run" });
+    await expect.poll(statsText).toBe("Total activities: 2");
+    expect(keys[2]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
   it("shows the client-side check next to an empty title", async () => {
     await signUp(uniqueEmail());
 

@@ -1,5 +1,5 @@
 import { useMutation } from "@apollo/client/react";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { toFormErrors, type FormErrors } from "../errors";
 import { CreateActivityDocument, MyActivitiesDocument, ViewerDocument } from "../generated/graphql";
 import {
@@ -25,6 +25,9 @@ const EMPTY_FORM: ActivityFormValues = {
 export function ActivityForm() {
   const [values, setValues] = useState(EMPTY_FORM);
   const [errors, setErrors] = useState<FormErrors<ActivityField>>({ fields: {} });
+  // One Idempotency-Key per activity: kept until it is saved, so a double submit or a retry
+  // after a lost answer logs it once; a new one as soon as the form changes.
+  const idempotencyKey = useRef<string | undefined>(undefined);
   const [createActivity, { loading }] = useMutation(CreateActivityDocument, {
     // The list restarts at its first page (newest first) and the stats count the new one.
     refetchQueries: [MyActivitiesDocument, ViewerDocument],
@@ -36,8 +39,10 @@ export function ActivityForm() {
       id: `activity-${field}`,
       value: values[field],
       error: errors.fields[field],
-      onChange: (event: { target: { value: string } }) =>
-        setValues((current) => ({ ...current, [field]: event.target.value })),
+      onChange: (event: { target: { value: string } }) => {
+        idempotencyKey.current = undefined;
+        setValues((current) => ({ ...current, [field]: event.target.value }));
+      },
     };
   }
 
@@ -50,7 +55,12 @@ export function ActivityForm() {
     }
     setErrors({ fields: {} });
     try {
-      await createActivity({ variables: { input: toCreateActivityInput(values) } });
+      idempotencyKey.current ??= crypto.randomUUID();
+      await createActivity({
+        variables: { input: toCreateActivityInput(values) },
+        context: { headers: { "Idempotency-Key": idempotencyKey.current } },
+      });
+      idempotencyKey.current = undefined;
       setValues(EMPTY_FORM);
     } catch (error) {
       setErrors(toFormErrors(error, ACTIVITY_FIELDS));
