@@ -257,5 +257,37 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
         await api.database.prisma.idempotencyKey.count({ where: { caller: user.userId } }),
       ).toBe(0);
     });
+
+    it("dry-runs registerUser: a payload, but no user, no session and no welcome e-mail queued", async () => {
+      const email = `dry-${randomUUID()}@example.com`;
+      const dry = await graphql<{ registerUser: { userId: string; email: string } }>(
+        api.graphqlUrl,
+        `
+          mutation ($input: RegisterUserInput!) {
+            registerUser(input: $input, dryRun: true) {
+              userId
+              email
+              welcomeEmailQueued
+            }
+          }
+        `,
+        { input: { email, password: "correct horse battery staple" } },
+      );
+      expect(dry.errors).toBeUndefined();
+      expect(dry.data?.registerUser).toMatchObject({ email, welcomeEmailQueued: true });
+      const prisma = api.database.prisma;
+      expect(await prisma.user.count({ where: { email } })).toBe(0);
+      expect(await prisma.session.count({ where: { userId: dry.data!.registerUser.userId } })).toBe(
+        0,
+      );
+      expect(
+        await prisma.outboxMessage.count({
+          where: { payload: { path: ["email"], equals: email } },
+        }),
+      ).toBe(0);
+      // The e-mail is still free: the real sign-up works.
+      const real = await registerUser(api.graphqlUrl, email);
+      expect(real.email).toBe(email);
+    });
   },
 );
