@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { User } from "../db/index.js";
 import type { RequestContext } from "../graphql/index.js";
 import type { AccountReads } from "./account.reads.js";
@@ -7,8 +7,18 @@ import {
   loginAttemptFrom,
   RegisterUserInput,
   registrationFrom,
+  settingsChangeFrom,
+  UpdateSettingsInput,
 } from "./account.inputs.js";
-import { LoginPayload, LogoutPayload, RegisterUserPayload, UserType } from "./account.types.js";
+import {
+  LoginPayload,
+  LogoutPayload,
+  RegisterUserPayload,
+  UpdateSettingsPayload,
+  UserSettingsType,
+  UserType,
+} from "./account.types.js";
+import type { UserSettings } from "./updateSettings.workflow.js";
 import type { AccountWorkflows } from "./workflows.js";
 
 /** What the account resolvers find in the request context. */
@@ -50,6 +60,22 @@ export class AccountResolver {
     return run.output;
   }
 
+  @Mutation(() => UpdateSettingsPayload, {
+    description: "Changes the signed-in user's settings (workflow updateSettings).",
+  })
+  async updateSettings(
+    @Arg("input", () => UpdateSettingsInput) input: UpdateSettingsInput,
+    @Ctx() { broker, accounts, requireViewer, signal }: AccountsContext,
+  ): Promise<UpdateSettingsPayload> {
+    const { userId } = await requireViewer();
+    const run = await broker.run(
+      accounts.workflows.updateSettings,
+      settingsChangeFrom(input, userId),
+      { signal },
+    );
+    return run.output;
+  }
+
   @Query(() => UserType, {
     nullable: true,
     description: "The signed-in user, or null when anonymous.",
@@ -57,5 +83,16 @@ export class AccountResolver {
   async me(@Ctx() { viewer, accounts }: AccountsContext): Promise<User | null> {
     const caller = await viewer();
     return caller ? accounts.reads.user(caller.userId) : null;
+  }
+}
+
+/** The user's settings, as a field of User (read from the row `me` loaded). */
+@Resolver(() => UserType)
+export class UserSettingsResolver {
+  @FieldResolver(() => UserSettingsType, {
+    description: "The user's settings; `updateSettings` changes them.",
+  })
+  settings(@Root() user: User): UserSettings {
+    return { activityNotifications: user.activityNotifications };
   }
 }

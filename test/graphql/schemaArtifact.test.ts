@@ -14,6 +14,7 @@ describe("schema.graphql", () => {
       "registerUser(input: RegisterUserInput!): RegisterUserPayload!",
       "login(input: LoginInput!): LoginPayload!",
       "createActivity(input: CreateActivityInput!): CreateActivityPayload!",
+      "updateSettings(input: UpdateSettingsInput!): UpdateSettingsPayload!",
       "activities(after: String, first: Int = 20): ActivityConnection!",
       "me: User",
       "workflows: [Workflow!]!",

@@ -91,12 +91,25 @@ export const CREATE_ACTIVITY = /* GraphQL */ `
   }
 `;
 
+export const UPDATE_SETTINGS = /* GraphQL */ `
+  mutation UpdateSettings($input: UpdateSettingsInput!) {
+    updateSettings(input: $input) {
+      settings {
+        activityNotifications
+      }
+    }
+  }
+`;
+
 export const ME = /* GraphQL */ `
   query Me {
     me {
       id
       email
       createdAt
+      settings {
+        activityNotifications
+      }
       stats {
         totalActivities
         updatedAt
