@@ -45,6 +45,13 @@ export class RegisterUserInput {
   @MaxText(PASSWORD_MAX_LENGTH)
   @CleanText()
   password!: string;
+
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description:
+      "Whether to queue the welcome e-mail (default true). False, e.g. for a client that welcomes its users itself: nothing is queued, and `welcomeEmailQueued` is false.",
+  })
+  sendWelcomeEmail!: boolean;
 }
 
 @InputType("LoginInput")
@@ -73,8 +80,13 @@ export class UpdateSettingsInput {
 
 /** registerUser's input from a validated RegisterUserInput: the e-mail in the form it is stored in. */
 export function registrationFrom(input: RegisterUserInput, clientAddress: string): Registration {
-  // Validated by IsEmailAddress, so it has a canonical form.
-  return { email: canonicalEmail(input.email)!, password: input.password, clientAddress };
+  return {
+    // Validated by IsEmailAddress, so it has a canonical form.
+    email: canonicalEmail(input.email)!,
+    password: input.password,
+    clientAddress,
+    sendWelcomeEmail: input.sendWelcomeEmail,
+  };
 }
 
 /** login's input: the e-mail in its canonical form, or trimmed when it is no address (it then matches no account). */

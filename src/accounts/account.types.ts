@@ -36,7 +36,10 @@ export class RegisterUserPayload implements Pick<
   @Field(() => String, { description: "The e-mail as stored: trimmed and lower-cased." })
   email!: string;
 
-  @Field(() => Boolean, { description: "The welcome e-mail is queued; it is sent after commit." })
+  @Field(() => Boolean, {
+    description:
+      "True when the welcome e-mail was queued with the account (it is sent after commit). False when registered with `sendWelcomeEmail: false`: none was queued, and none will be sent.",
+  })
   welcomeEmailQueued!: boolean;
 
   @Field(() => String, {

@@ -31,6 +31,28 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
       expect(await api.server.outbox.dispatchBatch()).toEqual({ dispatched: 0, failed: 0 });
       expect(mailer.sent).toHaveLength(1);
     });
+
+    it("is neither queued nor sent for a registration with sendWelcomeEmail false, and the payload says so", async () => {
+      const user = await registerUser(api.graphqlUrl, undefined, { sendWelcomeEmail: false });
+      expect(user.welcomeEmailQueued).toBe(false);
+      const queued = await api.database.prisma.outboxMessage.count({
+        where: { payload: { path: ["userId"], equals: user.userId } },
+      });
+      expect(queued).toBe(0);
+
+      const sentBefore = mailer.sent.length;
+      expect(await api.server.outbox.dispatchBatch()).toEqual({ dispatched: 0, failed: 0 });
+      expect(mailer.sent).toHaveLength(sentBefore);
+    });
+
+    it("is queued when sendWelcomeEmail is true, as when it is left out", async () => {
+      const user = await registerUser(api.graphqlUrl, undefined, { sendWelcomeEmail: true });
+      expect(user.welcomeEmailQueued).toBe(true);
+      const queued = await api.database.prisma.outboxMessage.count({
+        where: { payload: { path: ["userId"], equals: user.userId } },
+      });
+      expect(queued).toBe(1);
+    });
   },
 );
 
