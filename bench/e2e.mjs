@@ -10,7 +10,7 @@
 //   npm run bench:e2e [-- --rounds 3 --seconds 4 --warmup 1 --clients 1,16 --json out.json]
 //
 // Contenders (bench/README.md says more), each on its own database and process:
-//   raw pg        BEGIN; INSERT activity; INSERT notification; UPDATE user_stats; COMMIT
+//   raw pg        BEGIN; INSERT activity; SELECT setting; INSERT notification; UPDATE user_stats; COMMIT
 //   $transaction  the same writes in the app's prisma.$transaction, by hand      } in-process,
 //   broker        broker.run(createActivityWorkflow)                             } closed loop
 //   API           node dist/main.js, NODE_ENV=production: createActivity, and { me { email } }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: what the broker costs over a hand-written Prisma interactive
- * transaction doing the same writes (the createActivity workflow's three), on PostgreSQL
+ * transaction doing the same work (the createActivity workflow's three writes and its read
+ * of the user's notification setting), on PostgreSQL
  * and on the embedded database. Numbers, not pass/fail: speed targets live here, not in
  * timed tests.
  */
@@ -67,7 +68,13 @@ for (const kind of ["postgres", "embedded"] satisfies DatabaseKind[]) {
               activityDate: input.activityDate,
             },
           });
-          await tx.notification.create({ data: { userId, message: "Activity logged: Bench" } });
+          const { activityNotifications } = await tx.user.findUniqueOrThrow({
+            where: { id: userId },
+            select: { activityNotifications: true },
+          });
+          if (activityNotifications) {
+            await tx.notification.create({ data: { userId, message: "Activity logged: Bench" } });
+          }
           await tx.userStats.update({
             where: { userId },
             data: { totalActivities: { increment: 1 } },

@@ -2,14 +2,20 @@ import "reflect-metadata";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import { buildSchema } from "type-graphql";
-import { AccountResolver } from "./accounts/index.js";
+import { AccountResolver, UserSettingsResolver } from "./accounts/index.js";
 import { ActivityResolver, UserActivityResolver } from "./activities/index.js";
 import { WorkflowResolver } from "./graphql/index.js";
 
 /** Builds the API's GraphQL schema from the features' resolvers. Inputs are validated with class-validator. */
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AccountResolver, ActivityResolver, UserActivityResolver, WorkflowResolver],
+    resolvers: [
+      AccountResolver,
+      UserSettingsResolver,
+      ActivityResolver,
+      UserActivityResolver,
+      WorkflowResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
   });

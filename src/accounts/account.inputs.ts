@@ -10,11 +10,16 @@ import {
 import { canonicalEmail, EMAIL_MAX_LENGTH } from "./email.js";
 import type { LoginAttempt } from "./login.workflow.js";
 import type { Registration } from "./registerUser.workflow.js";
+import type { SettingsChange } from "./updateSettings.workflow.js";
 
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 200;
 
-registerFieldLabels({ email: "E-mail", password: "Password" });
+registerFieldLabels({
+  email: "E-mail",
+  password: "Password",
+  activityNotifications: "Activity notifications",
+});
 
 /** An address {@link canonicalEmail} accepts (it is stored in that form). */
 function IsEmailAddress(): PropertyDecorator {
@@ -40,6 +45,13 @@ export class RegisterUserInput {
   @MaxText(PASSWORD_MAX_LENGTH)
   @CleanText()
   password!: string;
+
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description:
+      "Whether to queue the welcome e-mail (default true). False, e.g. for a client that welcomes its users itself: nothing is queued, and `welcomeEmailQueued` is false.",
+  })
+  sendWelcomeEmail!: boolean;
 }
 
 @InputType("LoginInput")
@@ -57,10 +69,24 @@ export class LoginInput {
   password!: string;
 }
 
+@InputType("UpdateSettingsInput")
+export class UpdateSettingsInput {
+  @Field(() => Boolean, {
+    description:
+      "Whether logging an activity (`createActivity`) leaves an in-app notification in `me.notifications`.",
+  })
+  activityNotifications!: boolean;
+}
+
 /** registerUser's input from a validated RegisterUserInput: the e-mail in the form it is stored in. */
 export function registrationFrom(input: RegisterUserInput, clientAddress: string): Registration {
-  // Validated by IsEmailAddress, so it has a canonical form.
-  return { email: canonicalEmail(input.email)!, password: input.password, clientAddress };
+  return {
+    // Validated by IsEmailAddress, so it has a canonical form.
+    email: canonicalEmail(input.email)!,
+    password: input.password,
+    clientAddress,
+    sendWelcomeEmail: input.sendWelcomeEmail,
+  };
 }
 
 /** login's input: the e-mail in its canonical form, or trimmed when it is no address (it then matches no account). */
@@ -70,4 +96,9 @@ export function loginAttemptFrom(input: LoginInput, clientAddress: string): Logi
     password: input.password,
     clientAddress,
   };
+}
+
+/** updateSettings' input: the caller's settings as given. */
+export function settingsChangeFrom(input: UpdateSettingsInput, userId: string): SettingsChange {
+  return { userId, activityNotifications: input.activityNotifications };
 }

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, Info, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { User } from "../db/index.js";
 import { DryRunArg, runWorkflow, type RequestContext } from "../graphql/index.js";
 import type { AccountReads } from "./account.reads.js";
@@ -8,8 +8,18 @@ import {
   loginAttemptFrom,
   RegisterUserInput,
   registrationFrom,
+  settingsChangeFrom,
+  UpdateSettingsInput,
 } from "./account.inputs.js";
-import { LoginPayload, LogoutPayload, RegisterUserPayload, UserType } from "./account.types.js";
+import {
+  LoginPayload,
+  LogoutPayload,
+  RegisterUserPayload,
+  UpdateSettingsPayload,
+  UserSettingsType,
+  UserType,
+} from "./account.types.js";
+import type { UserSettings } from "./updateSettings.workflow.js";
 import type { AccountWorkflows } from "./workflows.js";
 
 /** What the account resolvers find in the request context. */
@@ -61,6 +71,22 @@ export class AccountResolver {
     return runWorkflow(context, info, context.accounts.workflows.logout, viewer, { dryRun });
   }
 
+  @Mutation(() => UpdateSettingsPayload, {
+    description: "Changes the signed-in user's settings (workflow updateSettings).",
+  })
+  async updateSettings(
+    @Arg("input", () => UpdateSettingsInput) input: UpdateSettingsInput,
+    @DryRunArg() dryRun: boolean | null,
+    @Ctx() context: AccountsContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<UpdateSettingsPayload> {
+    const { userId } = await context.requireViewer();
+    const change = settingsChangeFrom(input, userId);
+    return runWorkflow(context, info, context.accounts.workflows.updateSettings, change, {
+      dryRun,
+    });
+  }
+
   @Query(() => UserType, {
     nullable: true,
     description: "The signed-in user, or null when anonymous.",
@@ -68,5 +94,16 @@ export class AccountResolver {
   async me(@Ctx() { viewer, accounts }: AccountsContext): Promise<User | null> {
     const caller = await viewer();
     return caller ? accounts.reads.user(caller.userId) : null;
+  }
+}
+
+/** The user's settings, as a field of User (read from the row `me` loaded). */
+@Resolver(() => UserType)
+export class UserSettingsResolver {
+  @FieldResolver(() => UserSettingsType, {
+    description: "The user's settings; `updateSettings` changes them.",
+  })
+  settings(@Root() user: User): UserSettings {
+    return { activityNotifications: user.activityNotifications };
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Accounts: registering (registerUser), signing in and out (login, logout), passwords,
- * sign-in and sign-up rate limits, sessions and the welcome e-mail.
+ * Accounts: registering (registerUser), signing in and out (login, logout), the user's
+ * settings (updateSettings), passwords, sign-in and sign-up rate limits, sessions and the
+ * welcome e-mail.
  */
 // type-graphql reads the decorators' metadata through it: loaded before any decorated class.
 import "reflect-metadata";
@@ -15,7 +16,7 @@ import { createSessionLookup } from "./sessions.js";
 import { welcomeEmailHandlers } from "./welcomeEmail.js";
 import { createAccountWorkflows } from "./workflows.js";
 
-export { AccountResolver, type AccountsContext } from "./account.resolver.js";
+export { AccountResolver, UserSettingsResolver, type AccountsContext } from "./account.resolver.js";
 export { UserType } from "./account.types.js";
 export type { AttemptLimitSettings } from "./attemptLimits.js";
 export type { ScryptCost } from "./passwords.js";

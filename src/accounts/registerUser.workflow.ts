@@ -14,9 +14,12 @@ import { queueWelcomeEmail } from "./welcomeEmail.js";
 
 /**
  * What registerUser is run with: what login is (an e-mail, a password, the client's
- * address for the rate limit), the e-mail always in its canonical form (email.ts).
+ * address for the rate limit), the e-mail always in its canonical form (email.ts), and
+ * whether to queue the welcome e-mail.
  */
-export type Registration = LoginAttempt;
+export interface Registration extends LoginAttempt {
+  sendWelcomeEmail: boolean;
+}
 
 export class EmailTakenError extends AppError {
   override readonly name = "EmailTakenError";
@@ -87,10 +90,11 @@ const initUserStats = defineUseCase({
 
 /**
  * registerUser: LimitRegistrations -> HashPassword (both before the transaction) ->
- * CreateUser -> InitUserStats -> QueueWelcomeEmail -> createSession > CreateSession. Either the user
- * exists with stats, a queued welcome e-mail and a session, or nothing was written. The
- * password is hashed before the transaction opens, so no connection waits on scrypt; the
- * welcome e-mail is only queued (outbox) and sent after commit.
+ * CreateUser -> InitUserStats -> QueueWelcomeEmail -> createSession > CreateSession. Either
+ * the user exists with stats, a queued welcome e-mail (unless `sendWelcomeEmail` is false)
+ * and a session, or nothing was written. The password is hashed before the transaction
+ * opens, so no connection waits on scrypt; the welcome e-mail is only queued (outbox) and
+ * sent after commit.
  */
 export function createRegisterUserWorkflow(
   deps: { passwords: PasswordHasher; limits: AttemptLimits } & SessionSettings,

@@ -21,10 +21,17 @@ export interface WelcomeEmailPayload {
   email: string;
 }
 
-/** Records the welcome e-mail in the outbox; the dispatcher sends it after commit. */
+/**
+ * Records the welcome e-mail in the outbox; the dispatcher sends it after commit. With
+ * `sendWelcomeEmail` false it writes nothing, and `welcomeEmailQueued` says so.
+ */
 export const queueWelcomeEmail = defineUseCase({
   name: "QueueWelcomeEmail",
-  async run(input: WelcomeEmailPayload, { tx }: StepContext<TransactionClient>) {
+  async run(
+    input: WelcomeEmailPayload & { sendWelcomeEmail: boolean },
+    { tx }: StepContext<TransactionClient>,
+  ): Promise<{ welcomeEmailQueued: boolean; welcomeEmailMessageId: string | null }> {
+    if (!input.sendWelcomeEmail) return { welcomeEmailQueued: false, welcomeEmailMessageId: null };
     const payload: WelcomeEmailPayload = { userId: input.userId, email: input.email };
     const message = await tx.outboxMessage.create({
       data: { topic: WELCOME_EMAIL_TOPIC, payload: { ...payload } },

@@ -4,6 +4,7 @@ import { createLogoutWorkflow } from "./logout.workflow.js";
 import type { PasswordHasher } from "./passwords.js";
 import { createRegisterUserWorkflow } from "./registerUser.workflow.js";
 import type { SessionSettings } from "./sessions.js";
+import { updateSettingsWorkflow } from "./updateSettings.workflow.js";
 
 /** What the account workflows' use cases are built with (nothing of it travels in their input). */
 export interface AccountWorkflowDependencies extends SessionSettings {
@@ -12,12 +13,13 @@ export interface AccountWorkflowDependencies extends SessionSettings {
   accounts: CredentialsLookup;
 }
 
-/** registerUser, login and logout, built with their dependencies. */
+/** registerUser, login, logout and updateSettings, built with their dependencies. */
 export function createAccountWorkflows(deps: AccountWorkflowDependencies) {
   return {
     registerUser: createRegisterUserWorkflow(deps),
     login: createLoginWorkflow(deps),
     logout: createLogoutWorkflow(deps),
+    updateSettings: updateSettingsWorkflow,
   } as const;
 }
 

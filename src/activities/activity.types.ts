@@ -85,13 +85,23 @@ export class CreateActivityPayload implements Pick<
   @Field(() => String, { deprecationReason: "Use activity.title." })
   title!: string;
 
-  @Field(() => ID)
-  notificationId!: string;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The in-app notification about this activity; null when `notificationSent` is false.",
+  })
+  notificationId!: string | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, {
+    description:
+      "True when an in-app notification about this activity was written (it is in `me.notifications`). False when the user has activity notifications off (`me.settings.activityNotifications`, set by `updateSettings`): none was written, and `notificationId` is null.",
+  })
   notificationSent!: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, {
+    description:
+      "Always true: `me.stats.totalActivities` was incremented in the same transaction as the activity. A run that cannot update the stats fails as a whole and writes nothing, so it returns no payload.",
+  })
   statsUpdated!: boolean;
 
   @Field(() => ActivityType)

@@ -33,13 +33,22 @@ const createActivity = defineUseCase({
   },
 });
 
-/** Leaves the user an in-app notification about the activity they logged. */
+/**
+ * Leaves the user an in-app notification about the activity they logged, unless they
+ * turned activity notifications off (users.activity_notifications, read in this
+ * transaction): then it writes nothing and says so.
+ */
 const sendNotification = defineUseCase({
   name: "SendNotification",
   async run(
     input: { userId: string; activity: Pick<Activity, "title"> },
     { tx }: StepContext<TransactionClient>,
-  ) {
+  ): Promise<{ notificationId: string | null; notificationSent: boolean }> {
+    const { activityNotifications } = await tx.user.findUniqueOrThrow({
+      where: { id: input.userId },
+      select: { activityNotifications: true },
+    });
+    if (!activityNotifications) return { notificationId: null, notificationSent: false };
     const notification = await tx.notification.create({
       data: { userId: input.userId, message: `Activity logged: ${input.activity.title}` },
       select: { id: true },
@@ -48,7 +57,11 @@ const sendNotification = defineUseCase({
   },
 });
 
-/** Adds one to the user's activity count, atomically in SQL (no read-modify-write race). */
+/**
+ * Adds one to the user's activity count, atomically in SQL (no read-modify-write race).
+ * `statsUpdated` is always true: without the update the step throws and the whole
+ * workflow rolls back, so no payload ever says false.
+ */
 const updateStats = defineUseCase({
   name: "UpdateStats",
   async run(input: { userId: string }, { tx }: StepContext<TransactionClient>) {
@@ -70,8 +83,9 @@ const updateStats = defineUseCase({
 
 /**
  * createActivity: CreateActivity -> SendNotification -> UpdateStats. The activity, its
- * notification and the +1 on the user's stats commit together or not at all, so
- * `user_stats.total_activities` always equals the number of the user's activities.
+ * notification (when the user wants one) and the +1 on the user's stats commit together
+ * or not at all, so `user_stats.total_activities` always equals the number of the user's
+ * activities.
  */
 export const createActivityWorkflow = defineWorkflow<NewActivity>()(
   "createActivity",

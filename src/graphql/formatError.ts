@@ -68,6 +68,9 @@ export function coercionProblem(message: string): FieldProblem | undefined {
   const label = labelOf(field);
   const sentence = (() => {
     if (/of required type "[^"]+" was not provided/.test(message)) return `${label} is required.`;
+    if (/Expected non-nullable type "[^"]+" not to be null/.test(message)) {
+      return `${label} is required.`;
+    }
     if (/Int cannot represent non 32-bit/.test(message)) return `${label} is too large.`;
     if (/Int cannot represent/.test(message)) return `${label} must be a whole number.`;
     if (/Float cannot represent/.test(message)) return `${label} must be a number.`;

@@ -9,6 +9,10 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
   (kind) => {
     const mailer = recordingMailer();
     const api = useTestServer({ kind, mailer });
+    const queuedFor = (userId: string) =>
+      api.database.prisma.outboxMessage.findMany({
+        where: { payload: { path: ["userId"], equals: userId } },
+      });
 
     it("is sent once, to the new user, by the batch after registration, and never again", async () => {
       const user = await registerUser(api.graphqlUrl);
@@ -22,14 +26,29 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
           text: expect.stringContaining("Welcome to Activelog!") as string,
         },
       ]);
-      const row = await api.database.prisma.outboxMessage.findFirstOrThrow({
-        where: { payload: { path: ["userId"], equals: user.userId } },
-      });
-      expect(row.dispatchedAt).toBeInstanceOf(Date);
-      expect(row.attempts).toBe(1);
+      const [row, ...others] = await queuedFor(user.userId);
+      expect(others).toEqual([]);
+      expect(row?.dispatchedAt).toBeInstanceOf(Date);
+      expect(row?.attempts).toBe(1);
 
       expect(await api.server.outbox.dispatchBatch()).toEqual({ dispatched: 0, failed: 0 });
       expect(mailer.sent).toHaveLength(1);
+    });
+
+    it("is neither queued nor sent for a registration with sendWelcomeEmail false, and the payload says so", async () => {
+      const user = await registerUser(api.graphqlUrl, undefined, { sendWelcomeEmail: false });
+      expect(user.welcomeEmailQueued).toBe(false);
+      expect(await queuedFor(user.userId)).toEqual([]);
+
+      const sentBefore = mailer.sent.length;
+      expect(await api.server.outbox.dispatchBatch()).toEqual({ dispatched: 0, failed: 0 });
+      expect(mailer.sent).toHaveLength(sentBefore);
+    });
+
+    it("is queued when sendWelcomeEmail is true, as when it is left out", async () => {
+      const user = await registerUser(api.graphqlUrl, undefined, { sendWelcomeEmail: true });
+      expect(user.welcomeEmailQueued).toBe(true);
+      expect(await queuedFor(user.userId)).toHaveLength(1);
     });
   },
 );

@@ -34,24 +34,26 @@ describe("a registration that rolls back", () => {
   });
 
   it("takes back the queued e-mail when a step after QueueWelcomeEmail fails, so nothing is sent", async () => {
-    const failsAfterQueueing = defineWorkflow<{ userId: string; email: string }>()(
-      "queueThenFail",
-      [
-        queueWelcomeEmail,
-        defineUseCase({
-          name: "FailsLater",
-          async run(input: { welcomeEmailMessageId: string }) {
-            throw new Error(`failing after queueing ${input.welcomeEmailMessageId}`);
-          },
-        }),
-      ],
-    );
+    const failsAfterQueueing = defineWorkflow<{
+      userId: string;
+      email: string;
+      sendWelcomeEmail: boolean;
+    }>()("queueThenFail", [
+      queueWelcomeEmail,
+      defineUseCase({
+        name: "FailsLater",
+        async run(input: { welcomeEmailMessageId: string | null }) {
+          throw new Error(`failing after queueing ${input.welcomeEmailMessageId}`);
+        },
+      }),
+    ]);
     const broker = createBroker({ client: api.database.prisma, workflows: [failsAfterQueueing] });
 
     await expect(
       broker.run(failsAfterQueueing, {
         userId: "00000000-0000-4000-8000-000000000000",
         email: "never@example.com",
+        sendWelcomeEmail: true,
       }),
     ).rejects.toThrow(WorkflowStepError);
     expect(await api.database.prisma.outboxMessage.count()).toBe(0);

@@ -170,6 +170,11 @@ describe("queries", () => {
         options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 5_000 }),
       },
       {
+        name: "updateSettings",
+        steps: ["UpdateSettings"],
+        options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 5_000 }),
+      },
+      {
         name: "createActivity",
         steps: ["CreateActivity", "SendNotification", "UpdateStats"],
         options: expect.objectContaining({ isolationLevel: "ReadCommitted", timeoutMs: 5_000 }),

@@ -30,6 +30,12 @@ describe("schema.graphql", () => {
         "CreateActivityPayload!",
         { input: "CreateActivityInput!" },
       ],
+      [
+        schema.getMutationType(),
+        "updateSettings",
+        "UpdateSettingsPayload!",
+        { input: "UpdateSettingsInput!" },
+      ],
       [schema.getQueryType(), "activities", "ActivityConnection!", {}],
       [schema.getQueryType(), "me", "User", {}],
       [schema.getQueryType(), "workflows", "[Workflow!]!", {}],

@@ -91,12 +91,25 @@ export const CREATE_ACTIVITY = /* GraphQL */ `
   }
 `;
 
+export const UPDATE_SETTINGS = /* GraphQL */ `
+  mutation UpdateSettings($input: UpdateSettingsInput!) {
+    updateSettings(input: $input) {
+      settings {
+        activityNotifications
+      }
+    }
+  }
+`;
+
 export const ME = /* GraphQL */ `
   query Me {
     me {
       id
       email
       createdAt
+      settings {
+        activityNotifications
+      }
       stats {
         totalActivities
         updatedAt
@@ -133,6 +146,7 @@ export const ACTIVITIES = /* GraphQL */ `
 export interface RegisteredUser {
   userId: string;
   email: string;
+  welcomeEmailQueued: boolean;
   sessionToken: string;
   password: string;
 }
@@ -140,14 +154,18 @@ export interface RegisteredUser {
 let counter = 0;
 
 /** Registers a fresh user over HTTP and returns its id, e-mail, token and password. */
-export async function registerUser(graphqlUrl: string, email?: string): Promise<RegisteredUser> {
+export async function registerUser(
+  graphqlUrl: string,
+  email?: string,
+  options: { sendWelcomeEmail?: boolean } = {},
+): Promise<RegisteredUser> {
   const password = "correct horse battery staple";
   const address = email ?? `runner-${process.pid}-${Date.now()}-${counter++}@example.com`;
   const response = await graphql<{ registerUser: Omit<RegisteredUser, "password"> }>(
     graphqlUrl,
     REGISTER_USER,
     {
-      input: { email: address, password },
+      input: { email: address, password, ...options },
     },
   );
   if (!response.data?.registerUser) {

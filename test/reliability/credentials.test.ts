@@ -72,7 +72,7 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
         password: "long enough password",
         clientAddress: "127.0.0.1",
       };
-      await broker.run(workflows.registerUser, input);
+      await broker.run(workflows.registerUser, { ...input, sendWelcomeEmail: true });
       await broker.run(workflows.login, input);
       await expect(
         broker.run(workflows.login, { ...input, password: "wrong password!" }),

@@ -6,7 +6,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { errorCode, graphql, LOGIN, registerUser } from "../helpers/graphqlClient.js";
+import {
+  errorCode,
+  graphql,
+  LOGIN,
+  registerUser,
+  UPDATE_SETTINGS,
+} from "../helpers/graphqlClient.js";
 import { useTestServer } from "../helpers/httpServer.js";
 
 const RUNS = 60;
@@ -124,6 +130,12 @@ const email = fc.oneof(
     .map((value) => ({ value, valid: false })),
 );
 const password = fc.oneof(anyText(210), fc.constant("long enough password"));
+/** What a careless client might send for a Boolean: booleans, and everything else. */
+const maybeBoolean = fc.oneof(
+  fc.boolean(),
+  fc.constantFrom(null, "true", "false", 0, 1, [], {}),
+  fc.string({ maxLength: 5 }),
+);
 const passwordIsValid = (value: string) =>
   characters(value) >= 10 &&
   characters(value) <= 200 &&
@@ -137,6 +149,7 @@ describe("fuzzing every mutation's input", () => {
     users: await api.database.prisma.user.count(),
     activities: await api.database.prisma.activity.count(),
     sessions: await api.database.prisma.session.count(),
+    outbox: await api.database.prisma.outboxMessage.count(),
   });
 
   it("createActivity: never 5xx; invalid input refused and unwritten, valid input accepted", async () => {
@@ -172,27 +185,69 @@ describe("fuzzing every mutation's input", () => {
 
   it("registerUser: never 5xx; invalid input refused and unwritten, valid input accepted", async () => {
     await fc.assert(
-      fc.asyncProperty(email, password, async (address, secret) => {
-        const before = await counts();
+      fc.asyncProperty(
+        email,
+        password,
+        fc.option(maybeBoolean, { nil: undefined }),
+        async (address, secret, send) => {
+          const before = await counts();
+          const response = await graphql(
+            api.graphqlUrl,
+            `
+              mutation ($input: RegisterUserInput!) {
+                registerUser(input: $input) {
+                  userId
+                }
+              }
+            `,
+            // undefined leaves sendWelcomeEmail out (JSON.stringify drops it).
+            {
+              input: { email: address.value, password: secret, sendWelcomeEmail: send },
+            },
+          );
+          expect(response.status).toBeLessThan(500);
+          const after = await counts();
+          const sendIsValid = send === undefined || typeof send === "boolean";
+          if (address.valid && passwordIsValid(secret) && sendIsValid) {
+            expect(response.errors).toBeUndefined();
+            expect(after.users).toBe(before.users + 1);
+            expect(after.outbox).toBe(before.outbox + (send === false ? 0 : 1));
+          } else {
+            expect(errorCode(response)).toBe("BAD_USER_INPUT");
+            expect(after).toEqual(before);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("updateSettings: never 5xx; anything but a boolean refused and unwritten, a boolean stored", async () => {
+    const user = await registerUser(api.graphqlUrl);
+    const stored = async () =>
+      (
+        await api.database.prisma.user.findUniqueOrThrow({
+          where: { id: user.userId },
+          select: { activityNotifications: true },
+        })
+      ).activityNotifications;
+    await fc.assert(
+      fc.asyncProperty(fc.option(maybeBoolean, { nil: undefined }), async (value) => {
+        const before = await stored();
         const response = await graphql(
           api.graphqlUrl,
-          `
-            mutation ($input: RegisterUserInput!) {
-              registerUser(input: $input) {
-                userId
-              }
-            }
-          `,
-          { input: { email: address.value, password: secret } },
+          UPDATE_SETTINGS,
+          // undefined leaves the field out.
+          { input: { activityNotifications: value } },
+          { token: user.sessionToken },
         );
         expect(response.status).toBeLessThan(500);
-        const after = await counts();
-        if (address.valid && passwordIsValid(secret)) {
+        if (typeof value === "boolean") {
           expect(response.errors).toBeUndefined();
-          expect(after.users).toBe(before.users + 1);
+          expect(await stored()).toBe(value);
         } else {
           expect(errorCode(response)).toBe("BAD_USER_INPUT");
-          expect(after).toEqual(before);
+          expect(await stored()).toBe(before);
         }
       }),
       { numRuns: RUNS },

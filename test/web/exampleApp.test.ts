@@ -56,6 +56,15 @@ function activityTitles(): Promise<string[]> {
     .allTextContents();
 }
 
+const NOTIFY_ME = "Notify me when I log an activity";
+
+function notificationMessages(): Promise<string[]> {
+  return currentPage()
+    .getByRole("list", { name: "Latest notifications" })
+    .getByRole("listitem")
+    .allTextContents();
+}
+
 // The root tsconfig has no DOM types; these functions run in the page.
 interface PageGlobals {
   sessionStorage: {
@@ -167,7 +176,10 @@ describe("example web app", () => {
 
     await expect.poll(activityTitles).toEqual(["Morning run"]);
     await expect.poll(statsText).toBe("Total activities: 1");
-    const item = currentPage().getByRole("listitem").filter({ hasText: "Morning run" });
+    const item = currentPage()
+      .getByRole("list", { name: "Activities" })
+      .getByRole("listitem")
+      .filter({ hasText: "Morning run" });
     expect(await item.textContent()).toContain("42 min");
     // The form is ready for the next one.
     expect(await currentPage().getByLabel("Title").inputValue()).toBe("");
@@ -268,6 +280,41 @@ describe("example web app", () => {
     expect(await fieldError("Type")).toBeNull();
     await currentPage().screenshot({ path: "test-results/field-errors.png", fullPage: true });
     await expect.poll(statsText).toBe("Total activities: 0");
+  });
+
+  it("turns activity notifications off and on with the checkbox: stored on the server, and only activities logged with it on leave a notification", async () => {
+    const email = uniqueEmail();
+    await signUp(email);
+    const p = currentPage();
+    const checkbox = p.getByLabel(NOTIFY_ME);
+    const stored = async () =>
+      (await api!.database.prisma.user.findUniqueOrThrow({ where: { email } }))
+        .activityNotifications;
+    await expect.poll(() => checkbox.isEnabled()).toBe(true);
+    expect(await checkbox.isChecked()).toBe(true);
+
+    await checkbox.uncheck();
+
+    await expect.poll(stored).toBe(false);
+    await logActivity({ type: "run", title: "Quiet run" });
+    await expect.poll(statsText).toBe("Total activities: 1");
+    // The stats and the notifications come in the same answer: none was left.
+    expect(await notificationMessages()).toEqual([]);
+    expect(await p.getByText("No notifications yet.").count()).toBe(1);
+
+    // The box shows what the server stored, not what this tab remembers.
+    await p.reload();
+    await expect.poll(() => checkbox.isEnabled()).toBe(true);
+    expect(await checkbox.isChecked()).toBe(false);
+
+    await checkbox.check();
+
+    await expect.poll(stored).toBe(true);
+    await logActivity({ type: "ride", title: "Loud ride" });
+    await expect.poll(statsText).toBe("Total activities: 2");
+    expect(await notificationMessages()).toEqual(["Activity logged: Loud ride"]);
+    expect(await checkbox.isChecked()).toBe(true);
+    await p.screenshot({ path: "test-results/notification-setting.png", fullPage: true });
   });
 
   it("lists activities newest first and loads the next page with Load more", async () => {

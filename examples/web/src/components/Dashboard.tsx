@@ -4,6 +4,7 @@ import { ViewerDocument } from "../generated/graphql";
 import { endSession } from "../session";
 import { ActivityForm } from "./ActivityForm";
 import { ActivityList } from "./ActivityList";
+import { Notifications } from "./Notifications";
 
 export function Dashboard({ onLogout }: { onLogout: () => Promise<void> }) {
   const { data } = useQuery(ViewerDocument);
@@ -27,6 +28,7 @@ export function Dashboard({ onLogout }: { onLogout: () => Promise<void> }) {
         Total activities: <strong>{viewer ? (viewer.stats?.totalActivities ?? 0) : "…"}</strong>
       </p>
       <ActivityForm />
+      <Notifications viewer={viewer ?? undefined} />
       <ActivityList />
     </main>
   );
