@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: what the broker costs over a hand-written Prisma interactive
- * transaction doing the same work (the createActivity workflow's three writes and its read
- * of the user's notification setting), on PostgreSQL
+ * transaction doing the same writes (the createActivity workflow's three, the notification's
+ * insert reading the user's setting itself), on PostgreSQL
  * and on the embedded database. Numbers, not pass/fail: speed targets live here, not in
  * timed tests.
  */
@@ -68,13 +68,11 @@ for (const kind of ["postgres", "embedded"] satisfies DatabaseKind[]) {
               activityDate: input.activityDate,
             },
           });
-          const { activityNotifications } = await tx.user.findUniqueOrThrow({
-            where: { id: userId },
-            select: { activityNotifications: true },
-          });
-          if (activityNotifications) {
-            await tx.notification.create({ data: { userId, message: "Activity logged: Bench" } });
-          }
+          await tx.$queryRaw`
+            INSERT INTO notifications (id, user_id, message)
+            SELECT gen_random_uuid(), id, ${"Activity logged: Bench"} FROM users
+            WHERE id = ${userId}::uuid AND activity_notifications
+            RETURNING id::text`;
           await tx.userStats.update({
             where: { userId },
             data: { totalActivities: { increment: 1 } },

@@ -1,9 +1,10 @@
 // One in-process contender of `npm run bench:e2e`, in a process of its own (forked by
 // bench/e2e.mjs, which talks to it over IPC), so that its CPU time and RSS are its own.
-// It does the createActivity workflow's work in one transaction (three writes, and the
-// read of the user's notification setting), one of three ways:
+// It does the createActivity workflow's three writes in one transaction (the notification's
+// insert reads the user's notification setting itself, as SendNotification's does), one
+// of three ways:
 //
-//   raw     pg: BEGIN; INSERT activity; SELECT setting; INSERT notification; UPDATE user_stats; COMMIT
+//   raw     pg: BEGIN; INSERT activity; INSERT notification ... SELECT; UPDATE user_stats; COMMIT
 //   prisma  the app's Prisma client (openDatabase from dist/db): prisma.$transaction(async tx => ...)
 //   broker  broker.run(createActivityWorkflow), as the API runs it, without HTTP and GraphQL
 //
@@ -50,16 +51,12 @@ async function rawPg() {
           input.activityDate,
         ],
       );
-      const settings = await client.query(
-        "SELECT activity_notifications FROM users WHERE id = $1",
-        [userId],
+      await client.query(
+        `INSERT INTO notifications (id, user_id, message)
+         SELECT gen_random_uuid(), id, $2 FROM users WHERE id = $1 AND activity_notifications
+         RETURNING id::text`,
+        [userId, `Activity logged: ${rows[0].title}`],
       );
-      if (settings.rows[0].activity_notifications) {
-        await client.query(
-          "INSERT INTO notifications (id, user_id, message) VALUES ($1, $2, $3) RETURNING id",
-          [randomUUID(), userId, `Activity logged: ${rows[0].title}`],
-        );
-      }
       await client.query(
         `UPDATE user_stats SET total_activities = total_activities + 1, updated_at = now()
          WHERE user_id = $1 RETURNING total_activities`,
@@ -88,16 +85,12 @@ async function prismaTransaction() {
         const activity = await tx.activity.create({
           data: { userId, type, title, description, durationMinutes, distanceKm, activityDate },
         });
-        const { activityNotifications } = await tx.user.findUniqueOrThrow({
-          where: { id: userId },
-          select: { activityNotifications: true },
-        });
-        if (activityNotifications) {
-          await tx.notification.create({
-            data: { userId, message: `Activity logged: ${activity.title}` },
-            select: { id: true },
-          });
-        }
+        const message = `Activity logged: ${activity.title}`;
+        await tx.$queryRaw`
+          INSERT INTO notifications (id, user_id, message)
+          SELECT gen_random_uuid(), id, ${message} FROM users
+          WHERE id = ${userId}::uuid AND activity_notifications
+          RETURNING id::text`;
         await tx.userStats.update({
           where: { userId },
           data: { totalActivities: { increment: 1 } },

@@ -7,8 +7,8 @@
 //     NODE_ENV=production node bench/peer/server.mjs
 //
 // Sessions are the API's (the sessions table, by SHA-256 of the bearer token, not revoked,
-// not expired); createActivity does the API's work in one prisma.$transaction: three
-// writes, the notification only when the user's activity_notifications setting is on.
+// not expired); createActivity does the API's three writes in one prisma.$transaction,
+// the notification only when the user's activity_notifications setting is on.
 // The Prisma client is the app's generated one (dist/generated, so `npm run build` first).
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
@@ -65,15 +65,12 @@ const resolvers = {
             activityDate: new Date(),
           },
         });
-        const { activityNotifications } = await tx.user.findUniqueOrThrow({
-          where: { id: userId },
-          select: { activityNotifications: true },
-        });
-        if (activityNotifications) {
-          await tx.notification.create({
-            data: { userId, message: `Activity logged: ${activity.title}` },
-          });
-        }
+        // The notification only when the user wants it, the setting read by the insert.
+        const message = `Activity logged: ${activity.title}`;
+        await tx.$queryRaw`
+          INSERT INTO notifications (id, user_id, message)
+          SELECT gen_random_uuid(), id, ${message} FROM users
+          WHERE id = ${userId}::uuid AND activity_notifications`;
         await tx.userStats.update({
           where: { userId },
           data: { totalActivities: { increment: 1 } },
