@@ -1,15 +1,14 @@
 // Internal to the broker: the broker itself, which runs registered workflows.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { backoffDelayMs } from "./backoff.js";
 import { elapsedMs } from "./clock.js";
 import {
   InvalidWorkflowError,
-  TransactionStartTimeoutError,
   WorkflowAbortedError,
   WorkflowRetriesExhaustedError,
-  WorkflowTimeoutError,
 } from "./errors.js";
 import { createBrokerLogger, lazyChild } from "./logger.js";
 import { checkRunOptions, checkTransactionOptions, resolveTransactionOptions } from "./options.js";
@@ -23,6 +22,13 @@ import type {
   UseCase,
 } from "./types.js";
 import { isDefinedWorkflow, type SomeWorkflow, type Workflow } from "./workflow.js";
+import {
+  observeRun,
+  runOutcomeOf as outcomeOf,
+  type RunListener,
+  type RunObserver,
+} from "./runEvents.js";
+import { inContext } from "./tracing.js";
 import { retryableConflict } from "./writeConflict.js";
 
 /** A committed run. */
@@ -93,6 +99,14 @@ export interface BrokerConfig<Tx> {
   logger?: Logger;
   /** Options for workflows that do not set them (each field on its own). */
   defaults?: TransactionOptions;
+  /**
+   * Traces every run: a span for the run, one per attempt and one per step (each step
+   * runs with its span active, so spans made inside it nest under it). Without one the
+   * broker does no tracing work at all.
+   */
+  tracer?: Tracer;
+  /** Receives each run's report once it has settled; a listener that throws is ignored. */
+  onRunSettled?: RunListener;
 }
 
 /**
@@ -138,6 +152,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     workflow: SomeWorkflow<Tx>,
     input: unknown,
     overrides: RunOptions | undefined,
+    observer: RunObserver | undefined,
   ): Promise<WorkflowRun<object>> {
     // Stage 1: check the request. Nothing has touched the database yet.
     const registered = isDefinedWorkflow(workflow) ? registry.get(workflow.name) : undefined;
@@ -164,7 +179,9 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       });
     if (signal?.aborted) throw aborted();
 
-    const runLogger = lazyChild(logger, { workflow: workflow.name, runId: randomUUID() });
+    const runId = randomUUID();
+    observer?.begin(runId, options);
+    const runLogger = lazyChild(logger, { workflow: workflow.name, runId });
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
 
@@ -181,6 +198,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           attempt: 1,
           logger: lazyChild(runLogger, { attempt: 1 }),
           timings,
+          observer: observer?.beforeTransaction(),
         },
         options.timeout,
         signal,
@@ -201,8 +219,9 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         { isolationLevel: options.isolationLevel, timeoutMs: options.timeout },
         "attempt started",
       );
+      const attemptObserver = observer?.attempt(attempt);
       try {
-        const output = await runAttempt({
+        const output = await inContext(attemptObserver?.context, runAttempt, {
           client,
           workflow,
           steps: transactional,
@@ -214,6 +233,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           timings,
           signal,
           settlingInBackground,
+          observer: attemptObserver,
         });
         const durationMs = elapsedMs(startedAt);
         attemptLogger.info(
@@ -255,6 +275,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         }
         // Stage 5: back off, then start over in a fresh transaction.
         const delayMs = backoffDelayMs(options.retry, attempt);
+        observer?.retrying(delayMs, writeConflict);
         attemptLogger.info(
           { outcome: "write-conflict", delayMs, durationMs: elapsedMs(startedAt) },
           "write conflict: retrying",
@@ -280,9 +301,11 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       input: NoInfer<Input>,
       options?: RunOptions,
     ): Promise<WorkflowRun<Result>> {
-      const running = execute(workflow as SomeWorkflow<Tx>, input, options) as Promise<
+      const observer = observeRun(workflow.name, config.tracer, config.onRunSettled);
+      const running = execute(workflow as SomeWorkflow<Tx>, input, options, observer) as Promise<
         WorkflowRun<Result>
       >;
+      if (observer !== undefined) running.then(observer.committed, observer.failed);
       inFlight.add(running);
       const forget = () => inFlight.delete(running);
       running.then(forget, forget);
@@ -304,11 +327,4 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       return inFlight.size;
     },
   };
-}
-
-function outcomeOf(error: unknown): string {
-  if (error instanceof WorkflowTimeoutError) return "timed-out";
-  if (error instanceof WorkflowAbortedError) return "aborted";
-  if (error instanceof TransactionStartTimeoutError) return "start-timed-out";
-  return "failed";
 }

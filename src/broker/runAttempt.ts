@@ -17,6 +17,8 @@ import {
 } from "./errors.js";
 import { elapsedMs } from "./clock.js";
 import { toError } from "../support/toError.js";
+import type { StageObserver } from "./runEvents.js";
+import { inSpan } from "./tracing.js";
 import { isTransactionApiError } from "./transactionErrors.js";
 import type {
   ResolvedTransactionOptions,
@@ -52,6 +54,8 @@ export interface Stage<Tx> {
   logger: Logger;
   /** Each step that ran is appended, also when it failed. */
   timings: StepTiming[];
+  /** Told of each step and of the transaction's start, when the run is traced or reported. */
+  observer?: StageObserver | undefined;
 }
 
 /** One attempt to run the transactional steps: what it runs, with what, and where it reports. */
@@ -98,6 +102,7 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
     // Whatever $transaction resolves with has committed: that is a success, whatever the clock says.
     const transaction = client.$transaction(
       async (tx) => {
+        attempt.observer?.transactionStarted();
         const deadline = startDeadline(options.timeout, progress.stop, workflow.name, progress);
         progress.deadline = deadline;
         const result = await runSteps(attempt, tx, deadline, progress);
@@ -187,9 +192,19 @@ export async function runSteps<Tx>(
     };
     const context = Object.freeze(tx === undefined ? common : { tx, ...common }) as StepContext<Tx>;
     const startedAt = performance.now();
+    const span = stage.observer?.stepStarted(step.name, attempt.attempt);
     const finish = (outcome: "succeeded" | "failed" | "timed-out", error?: unknown) => {
       const durationMs = elapsedMs(startedAt);
       attempt.timings.push({ name: step.name, durationMs, attempt: attempt.attempt });
+      stage.observer?.stepEnded(
+        span,
+        step.name,
+        attempt.attempt,
+        outcome,
+        startedAt,
+        durationMs,
+        error,
+      );
       stepLogger.debug(
         { durationMs, outcome, ...(error === undefined ? {} : { err: error }) },
         `step ${outcome}`,
@@ -197,7 +212,11 @@ export async function runSteps<Tx>(
     };
     let output: unknown;
     try {
-      output = await untilAborted(invoke(step, available, context), deadline.signal);
+      const running =
+        span === undefined
+          ? invoke(step, available, context)
+          : inSpan(span, invoke, step, available, context);
+      output = await untilAborted(running, deadline.signal);
     } catch (thrown) {
       // Once the deadline has passed, whatever the step did next is moot: the run timed out.
       if (deadline.signal.aborted) {
