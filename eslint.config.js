@@ -3,8 +3,9 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /**
- * Folders used through their index.ts only: machinery (broker, outbox, db, graphql, errors)
- * and features. src/db has a second, light entry: config.ts (its settings, without Prisma).
+ * Folders used through their index.ts only: machinery (broker, outbox, db, graphql, errors,
+ * observability) and features. src/db and src/observability have a second, light entry:
+ * config.ts (their settings, without Prisma or the SDKs).
  */
 const entryPointOnly = [
   "broker",
@@ -13,10 +14,11 @@ const entryPointOnly = [
   "graphql",
   "http",
   "errors",
+  "observability",
   "accounts",
   "activities",
 ].map((folder) => ({
-  regex: `(^|/)${folder}/(?!index\\.js$${folder === "db" ? "|config\\.js$" : ""}).+`,
+  regex: `(^|/)${folder}/(?!index\\.js$${["db", "observability"].includes(folder) ? "|config\\.js$" : ""}).+`,
   message: `Import src/${folder} through its index.ts only (within the folder, import its files directly).`,
 }));
 const noTestImports = {
@@ -105,6 +107,7 @@ export default tseslint.config(
       "src/graphql/**/*.ts",
       "src/http/**/*.ts",
       "src/errors/**/*.ts",
+      "src/observability/**/*.ts",
       "src/support/**/*.ts",
     ],
     ignores: ["src/broker/**"],

@@ -43,10 +43,15 @@ import {
   type Mailer,
   type OutboxDispatcher,
 } from "./outbox/index.js";
+import {
+  createObservability,
+  type ObservabilityContext,
+  type Tracing,
+} from "./observability/index.js";
 import { buildGraphQLSchema } from "./schema.js";
 
 /** The request context every resolver gets: the machinery's, and each feature's services. */
-type ApiContext = AccountsContext & ActivitiesContext;
+type ApiContext = AccountsContext & ActivitiesContext & ObservabilityContext;
 
 export interface ApiServerDependencies {
   config: Pick<
@@ -63,11 +68,15 @@ export interface ApiServerDependencies {
     | "passwordHashConcurrency"
     | "attemptLimits"
     | "trustProxy"
+    | "metrics"
+    | "runHistorySize"
   >;
   database: Database;
   logger: Logger;
   /** Sends the outbox's e-mails; default: one that only logs them (there is no provider here). */
   mailer?: Mailer;
+  /** The started OpenTelemetry SDK when tracing is on (see startTracing); nothing is traced without it. */
+  tracing?: Pick<Tracing, "tracer" | "propagator">;
 }
 
 export interface ApiServer {
@@ -94,6 +103,7 @@ export async function createApiServer({
   database,
   logger,
   mailer = createLoggingMailer(logger.child({ component: "mailer" })),
+  tracing,
 }: ApiServerDependencies): Promise<ApiServer> {
   const production = config.nodeEnv === "production";
   const app = express();
@@ -117,12 +127,21 @@ export async function createApiServer({
     database: database.config,
   });
   const activities = createActivitiesFeature({ prisma: database.prisma });
+  const observability = createObservability({
+    settings: config,
+    tracing,
+    connectionStats: () => database.connectionStats(),
+    outboxBacklog: () => outbox.backlog(),
+    logger,
+  });
   const broker = createBroker({
     // Not the bare Prisma client: this one cancels a statement in flight when a run's
     // deadline passes or its client goes away.
     client: database.transactions,
     workflows: [...accounts.workflows, ...activities.workflows],
     logger: logger.child({ component: "broker" }),
+    tracer: tracing?.tracer,
+    onRunSettled: observability.onRunSettled,
   });
   const outbox = createOutboxDispatcher({
     prisma: database.prisma,
@@ -145,6 +164,7 @@ export async function createApiServer({
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter({ logger, production, outage }),
     plugins: [
+      ...observability.apolloPlugins,
       httpStatusFromErrors(),
       production
         ? ApolloServerPluginLandingPageDisabled()
@@ -156,6 +176,8 @@ export async function createApiServer({
   app.disable("x-powered-by");
   app.use(http.refuseOnClosingSockets);
   app.set("trust proxy", config.trustProxy);
+  // Before the logs, so that their lines carry the request's trace id.
+  if (observability.requestHandlers.length > 0) app.use(observability.requestHandlers);
   app.use(requestLogging(logger));
 
   const probes = healthProbes({
@@ -166,26 +188,30 @@ export async function createApiServer({
   });
   app.get("/healthz", probes.healthz);
   app.get("/readyz", probes.readyz);
+  observability.mountMetrics(app);
 
   app.use(
     "/graphql",
     express.json({ limit: config.bodyLimitBytes }),
+    observability.graphqlHandlers,
     rejectCostlyQueries(checkQueryLimits),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<ApiContext> => ({
-        ...createRequestContext(
-          {
-            broker,
-            logger: req.log,
-            clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
-            signal: abortedWhenClientLeaves(res),
-          },
-          req.headers.authorization,
-          accounts.lookUpSession,
-        ),
-        accounts: accounts.services,
-        activities: activities.services,
-      }),
+      context: async ({ req, res }): Promise<ApiContext> =>
+        observability.attributeRuns({
+          ...createRequestContext(
+            {
+              broker,
+              logger: req.log,
+              clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+              signal: abortedWhenClientLeaves(res),
+            },
+            req.headers.authorization,
+            accounts.lookUpSession,
+          ),
+          accounts: accounts.services,
+          activities: activities.services,
+          runHistory: observability.runHistory,
+        }),
     }),
   );
 

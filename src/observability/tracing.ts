@@ -11,13 +11,7 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
-
-/** Where spans go: `otlp` (the OTEL_EXPORTER_OTLP_* variables say where), `console`, or nowhere. */
-export type TraceExporterKind = "otlp" | "console" | "none";
-
-export interface TracingSettings {
-  exporter: TraceExporterKind;
-}
+import type { TracingSettings } from "./config.js";
 
 export interface TracingOptions {
   /** The exporter: from `exporter` kind by default; tests give an in-memory one. */
