@@ -4,6 +4,7 @@ import { ViewerDocument } from "../generated/graphql";
 import { endSession } from "../session";
 import { ActivityForm } from "./ActivityForm";
 import { ActivityList } from "./ActivityList";
+import { RunTimeline } from "./RunTimeline";
 
 export function Dashboard({ onLogout }: { onLogout: () => Promise<void> }) {
   const { data } = useQuery(ViewerDocument);
@@ -28,6 +29,7 @@ export function Dashboard({ onLogout }: { onLogout: () => Promise<void> }) {
       </p>
       <ActivityForm />
       <ActivityList />
+      <RunTimeline />
     </main>
   );
 }
