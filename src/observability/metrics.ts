@@ -57,24 +57,20 @@ export function createMetrics(sources: MetricsSources): Metrics {
     buckets: SECONDS_BUCKETS,
     registers,
   });
-  const attempts = new Counter({
-    name: "activelog_workflow_attempts_total",
-    help: "Transactions attempted by workflow runs (the first attempt and every retry).",
-    labelNames: ["workflow"] as const,
-    registers,
-  });
-  const retries = new Counter({
-    name: "activelog_workflow_retries_total",
-    help: "Attempts re-run after a write conflict or deadlock.",
-    labelNames: ["workflow"] as const,
-    registers,
-  });
-  const timeouts = new Counter({
-    name: "activelog_workflow_timeouts_total",
-    help: "Runs whose deadline passed before they committed.",
-    labelNames: ["workflow"] as const,
-    registers,
-  });
+  const perWorkflow = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ["workflow"] as const, registers });
+  const attempts = perWorkflow(
+    "activelog_workflow_attempts_total",
+    "Transactions attempted by workflow runs (the first attempt and every retry).",
+  );
+  const retries = perWorkflow(
+    "activelog_workflow_retries_total",
+    "Attempts re-run after a write conflict or deadlock.",
+  );
+  const timeouts = perWorkflow(
+    "activelog_workflow_timeouts_total",
+    "Runs whose deadline passed before they committed.",
+  );
   const startWait = new Histogram({
     name: "activelog_transaction_start_wait_seconds",
     help: "How long each attempt waited for its transaction to start (a connection, BEGIN).",

@@ -3,12 +3,12 @@
  * that talk to it over real HTTP.
  */
 import type { DestinationStream } from "pino";
-import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type AppConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import type { Tracing } from "../../src/observability/index.js";
 import type { Mailer } from "../../src/outbox/index.js";
 import { createApiServer, type ApiServer } from "../../src/server.js";
+import { forTests } from "./forTests.js";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./testDatabases.js";
 
 export interface TestServer {
@@ -89,17 +89,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
  * (`api.graphqlUrl`); touching it outside a test, before it exists, throws.
  */
 export function useTestServer(options: TestServerOptions = {}): TestServer {
-  let current: TestServer | undefined;
-  beforeAll(async () => {
-    current = await startTestServer(options);
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  return new Proxy({} as TestServer, {
-    get(_target, property) {
-      if (!current) throw new Error("useTestServer: the server exists only inside tests");
-      return Reflect.get(current, property, current) as unknown;
-    },
-  });
+  return forTests(
+    "useTestServer: the server",
+    () => startTestServer(options),
+    (server) => server.close(),
+  );
 }

@@ -4,7 +4,7 @@
  */
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
-import { afterAll, beforeAll } from "vitest";
+import { forTests } from "./forTests.js";
 import { startTracing, type Tracing } from "../../src/observability/index.js";
 
 export interface TestTracing extends Tracing {
@@ -31,19 +31,7 @@ export async function startTestTracing(): Promise<TestTracing> {
  * globals unregistered) after them.
  */
 export function useTestTracing(): TestTracing {
-  let current: TestTracing | undefined;
-  beforeAll(async () => {
-    current = await startTestTracing();
-  });
-  afterAll(async () => {
-    await current?.shutdown();
-  });
-  return new Proxy({} as TestTracing, {
-    get(_target, property) {
-      if (!current) throw new Error("useTestTracing: tracing exists only inside tests");
-      return Reflect.get(current, property, current) as unknown;
-    },
-  });
+  return forTests("useTestTracing: tracing", startTestTracing, (tracing) => tracing.shutdown());
 }
 
 /** A span and the spans under it. */

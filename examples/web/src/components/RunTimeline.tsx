@@ -1,6 +1,7 @@
 import { useQuery } from "@apollo/client/react";
-import { describeApiError, readApiErrors } from "../errors";
+import { describeQueryError } from "../errors";
 import { WorkflowRunsDocument, type WorkflowRunsQuery } from "../generated/graphql";
+import { FormError } from "./FormError";
 
 type Run = WorkflowRunsQuery["workflowRuns"][number];
 type Step = Run["steps"][number];
@@ -80,14 +81,7 @@ export function RunTimeline() {
     notifyOnNetworkStatusChange: true,
   });
 
-  if (error) {
-    const [first] = readApiErrors(error);
-    return (
-      <p className="form-error" role="alert">
-        {first ? describeApiError(first) : error.message}
-      </p>
-    );
-  }
+  if (error) return <FormError message={describeQueryError(error)} />;
   const runs = data?.workflowRuns ?? [];
   const longestMs = Math.max(0, ...runs.map((run) => run.durationMs));
   return (
