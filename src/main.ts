@@ -58,25 +58,25 @@ async function main(): Promise<void> {
   }
   const server = await createApiServer({ config, database, logger, tracing });
 
+  // The server first, then the spans still waiting to be exported (when tracing).
+  const shutdown = () => server.shutdown().then(() => tracing?.shutdown());
+
   // Before listening: a signal that arrives as soon as the server says it is ready (an
   // orchestrator, a test) must find the handler installed, not Node's default exit.
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, "shutting down");
-    server
-      .shutdown()
-      .then(() => tracing?.shutdown()) // exports the spans still buffered
-      .then(
-        () => {
-          logger.info("shutdown complete");
-          logger.flush();
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, "shutdown failed");
-          logger.flush();
-          process.exit(1);
-        },
-      );
+    shutdown().then(
+      () => {
+        logger.info("shutdown complete");
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        logger.flush();
+        process.exit(1);
+      },
+    );
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
