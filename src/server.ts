@@ -196,22 +196,21 @@ export async function createApiServer({
     observability.graphqlHandlers,
     rejectCostlyQueries(checkQueryLimits),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<ApiContext> =>
-        observability.attributeRuns({
-          ...createRequestContext(
-            {
-              broker,
-              logger: req.log,
-              clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
-              signal: abortedWhenClientLeaves(res),
-            },
-            req.headers.authorization,
-            accounts.lookUpSession,
-          ),
-          accounts: accounts.services,
-          activities: activities.services,
-          runHistory: observability.runHistory,
-        }),
+      context: async ({ req, res }): Promise<ApiContext> => ({
+        ...createRequestContext(
+          {
+            broker,
+            logger: req.log,
+            clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+            signal: abortedWhenClientLeaves(res),
+          },
+          req.headers.authorization,
+          accounts.lookUpSession,
+        ),
+        accounts: accounts.services,
+        activities: activities.services,
+        runHistory: observability.runHistory,
+      }),
     }),
   );
 

@@ -2,7 +2,7 @@
  * Everything observability adds to the server, built from its settings: what the broker
  * is given, the handlers in front of the routes, Apollo's plugins, and `/metrics`.
  */
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import type { TextMapPropagator, Tracer } from "@opentelemetry/api";
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
@@ -39,11 +39,15 @@ export interface Observability {
   readonly requestHandlers: RequestHandler[];
   /** In front of the GraphQL handler, after the body is read. */
   readonly graphqlHandlers: RequestHandler[];
-  readonly apolloPlugins: ApolloServerPlugin[];
+  /** The GraphQL span's name (when tracing); the request's runs attributed to its viewer. */
+  readonly apolloPlugins: ApolloServerPlugin<ViewerContext>[];
   /** Serves `GET /metrics` on `app` when metrics are on. */
   mountMetrics(app: Express): void;
-  /** Returns `context` after attributing the request's runs to its viewer (for the run view). */
-  attributeRuns<C extends { viewer(): Promise<Viewer | null> }>(context: C): C;
+}
+
+/** What the run history needs of the request context: who is calling. */
+interface ViewerContext extends BaseContext {
+  viewer(): Promise<Viewer | null>;
 }
 
 export function createObservability(dependencies: ObservabilityDependencies): Observability {
@@ -74,13 +78,21 @@ export function createObservability(dependencies: ObservabilityDependencies): Ob
       ...(tracing ? [traceGraphQL(tracing.tracer)] : []),
       ...(keepsRuns ? [runHistory.scope] : []),
     ],
-    apolloPlugins: tracing ? [graphQLSpanNames()] : [],
+    apolloPlugins: [
+      ...(tracing ? [graphQLSpanNames()] : []),
+      ...(keepsRuns ? [attributeRunsToViewer(runHistory)] : []),
+    ],
     mountMetrics(app) {
       if (metrics) app.get("/metrics", metrics.handler(settings.metrics.token));
     },
-    attributeRuns(context) {
-      if (keepsRuns) runHistory.attribute(() => context.viewer().then((viewer) => viewer?.userId));
-      return context;
+  };
+}
+
+/** Attributes the runs of each GraphQL request to the viewer its context resolved. */
+function attributeRunsToViewer(runHistory: RunHistory): ApolloServerPlugin<ViewerContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      runHistory.attribute(() => contextValue.viewer().then((viewer) => viewer?.userId));
     },
   };
 }

@@ -22,7 +22,7 @@ interface RunOwnerScope {
 export interface RunHistory {
   /**
    * Gives each request a scope in which its runs are attributed: mount it before the
-   * GraphQL handler, and call `attribute` from the request's context.
+   * GraphQL handler, and call `attribute` once the request's context exists.
    */
   readonly scope: RequestHandler;
   /** Attributes the request's runs to whom `ownerId` resolves to (none: not recorded). */
