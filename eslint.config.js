@@ -4,8 +4,8 @@ import tseslint from "typescript-eslint";
 
 /**
  * Folders used through their index.ts only: machinery (broker, outbox, db, graphql, http,
- * errors, idempotency)
- * and features. src/db has a second, light entry: config.ts (its settings, without Prisma).
+ * errors, idempotency, observability) and features. src/db and src/observability have a
+ * second, light entry: config.ts (their settings, without Prisma or the SDKs).
  */
 const entryPointOnly = [
   "broker",
@@ -15,10 +15,11 @@ const entryPointOnly = [
   "http",
   "errors",
   "idempotency",
+  "observability",
   "accounts",
   "activities",
 ].map((folder) => ({
-  regex: `(^|/)${folder}/(?!index\\.js$${folder === "db" ? "|config\\.js$" : ""}).+`,
+  regex: `(^|/)${folder}/(?!index\\.js$${["db", "observability"].includes(folder) ? "|config\\.js$" : ""}).+`,
   message: `Import src/${folder} through its index.ts only (within the folder, import its files directly).`,
 }));
 const noTestImports = {
@@ -108,6 +109,7 @@ export default tseslint.config(
       "src/http/**/*.ts",
       "src/errors/**/*.ts",
       "src/idempotency/**/*.ts",
+      "src/observability/**/*.ts",
       "src/support/**/*.ts",
     ],
     ignores: ["src/broker/**"],

@@ -11,8 +11,17 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
   },
   // Workspace packages (packages/*) from their TypeScript source, not their built dist/:
-  // their package.json exports it under the "source" condition.
-  ssr: { resolve: { conditions: ["source", ...defaultServerConditions] } },
+  // their package.json exports it under the "source" condition. Without Vite's "module"
+  // condition, which Node does not know: OpenTelemetry's packages export under it an ESM
+  // build whose imports have no file extensions, which Node cannot load.
+  ssr: {
+    resolve: {
+      conditions: [
+        "source",
+        ...defaultServerConditions.filter((condition) => condition !== "module"),
+      ],
+    },
+  },
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     globalSetup: [

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { isWholeNumberIn, notAWholeNumberIn } from "./support/wholeNumber.js";
 import type { AttemptLimitSettings, ScryptCost } from "./accounts/index.js";
 import type { QueryLimits } from "./graphql/index.js";
+import { observabilityConfigFromEnv, type ObservabilitySettings } from "./observability/config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -15,7 +16,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export const NODE_ENVS = ["development", "production", "test"] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-export interface AppConfig {
+export interface AppConfig extends ObservabilitySettings {
   port: number;
   nodeEnv: NodeEnv;
   logLevel: LogLevel;
@@ -187,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ),
     },
     trustProxy: trustProxyFrom(env, problems),
+    ...observabilityConfigFromEnv(env, nodeEnv === "production", problems),
   };
   if (config.httpTimeouts.headersMs > config.httpTimeouts.requestMs) {
     problems.push(

@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
+import { trace } from "@opentelemetry/api";
 import { pino, type Logger } from "pino";
 import type PinoPretty from "pino-pretty";
 import type { LogFormat, LogLevel } from "./config.js";
+
 import { SECRET_FIELDS } from "./support/redactSecrets.js";
 
 /** Paths whose values never reach a log line. */
@@ -13,11 +15,25 @@ export const REDACTED_LOG_PATHS = [
   "variables.input.password",
 ];
 
+/**
+ * A pino `mixin`: the active span's trace and span ids on every line written while it is
+ * active (the request's, the GraphQL operation's, a workflow step's), under the names of
+ * OpenTelemetry's log data model. Installed only when tracing is on.
+ */
+export function traceLogFields(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return {};
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId, trace_flags: `0${traceFlags.toString(16)}` };
+}
+
 export interface LoggerSettings {
   logLevel: LogLevel;
   /** `auto`: pretty on a terminal outside production, JSON lines otherwise. */
   logFormat: LogFormat;
   nodeEnv: string;
+  /** Put the active span's trace and span ids on every line (when tracing is on). */
+  traceIds?: boolean;
 }
 
 /** True when log lines should be pretty: asked for, or a person is reading the terminal. */
@@ -58,6 +74,7 @@ export function createLogger(
     level: settings.logLevel,
     redact: { paths: REDACTED_LOG_PATHS, censor: "[Redacted]" },
     base: { service: "activelog-api" },
+    ...(settings.traceIds && { mixin: traceLogFields }),
   };
   if (destination) return pino(options, destination);
   if (wantsPrettyLogs(settings)) {

@@ -29,8 +29,15 @@ async function main(): Promise<void> {
   const config = readConfig();
   const opening = openDatabase(config.database);
   opening.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
+  // Off unless the OTEL_* variables ask for it: then the SDK loads while the database opens.
+  const tracing =
+    config.tracing.exporter === "none"
+      ? undefined
+      : await import("./observability/index.js").then(({ startTracing }) =>
+          startTracing(config.tracing),
+        );
   const { createLogger } = await import("./logger.js");
-  const logger = createLogger(config);
+  const logger = createLogger({ ...config, traceIds: tracing !== undefined });
   const { createApiServer } = await import("./server.js");
   const database = await opening;
   logger.info({ database: describeDatabase(config.database) }, "database connected");
@@ -49,13 +56,16 @@ async function main(): Promise<void> {
       appliedMigrationNames.length ? "migrations applied" : "database schema up to date",
     );
   }
-  const server = await createApiServer({ config, database, logger });
+  const server = await createApiServer({ config, database, logger, tracing });
+
+  // The server first, then the spans still waiting to be exported (when tracing).
+  const shutdown = () => server.shutdown().then(() => tracing?.shutdown());
 
   // Before listening: a signal that arrives as soon as the server says it is ready (an
   // orchestrator, a test) must find the handler installed, not Node's default exit.
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, "shutting down");
-    server.shutdown().then(
+    shutdown().then(
       () => {
         logger.info("shutdown complete");
         logger.flush();

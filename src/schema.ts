@@ -5,6 +5,7 @@ import { buildSchema } from "type-graphql";
 import { AccountResolver, UserSettingsResolver } from "./accounts/index.js";
 import { ActivityResolver, UserActivityResolver } from "./activities/index.js";
 import { WorkflowResolver } from "./graphql/index.js";
+import { WorkflowRunsResolver } from "./observability/index.js";
 
 /** Builds the API's GraphQL schema from the features' resolvers. Inputs are validated with class-validator. */
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
@@ -15,6 +16,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       ActivityResolver,
       UserActivityResolver,
       WorkflowResolver,
+      WorkflowRunsResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },

@@ -52,10 +52,15 @@ import {
   type Mailer,
   type OutboxDispatcher,
 } from "./outbox/index.js";
+import {
+  createObservability,
+  type ObservabilityContext,
+  type Tracing,
+} from "./observability/index.js";
 import { buildGraphQLSchema } from "./schema.js";
 
 /** The request context every resolver gets: the machinery's, and each feature's services. */
-type ApiContext = AccountsContext & ActivitiesContext;
+type ApiContext = AccountsContext & ActivitiesContext & ObservabilityContext;
 
 export interface ApiServerDependencies {
   config: Pick<
@@ -74,11 +79,15 @@ export interface ApiServerDependencies {
     | "passwordHashConcurrency"
     | "attemptLimits"
     | "trustProxy"
+    | "metrics"
+    | "runHistorySize"
   >;
   database: Database;
   logger: Logger;
   /** Sends the outbox's e-mails; default: one that only logs them (there is no provider here). */
   mailer?: Mailer;
+  /** The started OpenTelemetry SDK when tracing is on (see startTracing); nothing is traced without it. */
+  tracing?: Pick<Tracing, "tracer" | "propagator">;
 }
 
 export interface ApiServer {
@@ -105,6 +114,7 @@ export async function createApiServer({
   database,
   logger,
   mailer = createLoggingMailer(logger.child({ component: "mailer" })),
+  tracing,
 }: ApiServerDependencies): Promise<ApiServer> {
   const production = config.nodeEnv === "production";
   const app = express();
@@ -128,6 +138,13 @@ export async function createApiServer({
     database: database.config,
   });
   const activities = createActivitiesFeature({ prisma: database.prisma });
+  const observability = createObservability({
+    settings: config,
+    tracing,
+    connectionStats: () => database.connectionStats(),
+    outboxBacklog: () => outbox.backlog(),
+    logger,
+  });
   const broker = createBroker({
     // Not the bare Prisma client: this one cancels a statement in flight when a run's
     // deadline passes or its client goes away.
@@ -135,6 +152,8 @@ export async function createApiServer({
     workflows: [...accounts.workflows, ...activities.workflows],
     logger: logger.child({ component: "broker" }),
     idempotency: createIdempotencyStore(database.prisma, { ttlMs: config.idempotencyKeyTtlMs }),
+    tracer: tracing?.tracer,
+    onRunSettled: observability.onRunSettled,
   });
   const outbox = createOutboxDispatcher({
     prisma: database.prisma,
@@ -157,6 +176,7 @@ export async function createApiServer({
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter({ logger, production, outage }),
     plugins: [
+      ...observability.apolloPlugins,
       httpStatusFromErrors(),
       responseExtensions(),
       production
@@ -169,6 +189,8 @@ export async function createApiServer({
   app.disable("x-powered-by");
   app.use(http.refuseOnClosingSockets);
   app.set("trust proxy", config.trustProxy);
+  // Before the logs, so that their lines carry the request's trace id.
+  if (observability.requestHandlers.length > 0) app.use(observability.requestHandlers);
   app.use(requestLogging(logger));
 
   const probes = healthProbes({
@@ -179,10 +201,12 @@ export async function createApiServer({
   });
   app.get("/healthz", probes.healthz);
   app.get("/readyz", probes.readyz);
+  observability.mountMetrics(app);
 
   app.use(
     "/graphql",
     express.json({ limit: config.bodyLimitBytes }),
+    observability.graphqlHandlers,
     rejectCostlyQueries(checkQueryLimits),
     rejectMalformedIdempotencyKeys(),
     expressMiddleware(apollo, {
@@ -201,6 +225,7 @@ export async function createApiServer({
         ),
         accounts: accounts.services,
         activities: activities.services,
+        runHistory: observability.runHistory,
       }),
     }),
   );

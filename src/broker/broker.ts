@@ -1,16 +1,15 @@
 // Internal to the broker: the broker itself, which runs registered workflows.
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { backoffDelayMs } from "./backoff.js";
 import { elapsedMs } from "./clock.js";
 import {
   IdempotencyKeyReusedError,
   InvalidWorkflowError,
-  TransactionStartTimeoutError,
   WorkflowAbortedError,
   WorkflowRetriesExhaustedError,
-  WorkflowTimeoutError,
 } from "./errors.js";
 import { createBrokerLogger, lazyChild } from "./logger.js";
 import { checkRunOptions, checkTransactionOptions, resolveTransactionOptions } from "./options.js";
@@ -35,6 +34,13 @@ import type {
 } from "./types.js";
 import { isDefinedWorkflow, type SomeWorkflow, type Workflow } from "./workflow.js";
 import { stepNames } from "./workflowStep.js";
+import {
+  observeRun,
+  runOutcomeOf as outcomeOf,
+  type RunListener,
+  type RunObserver,
+} from "./runEvents.js";
+import { inContext } from "./tracing.js";
 import { retryableConflict } from "./writeConflict.js";
 
 /** A committed run (or a dry run, rolled back; or the replay of a stored run). */
@@ -121,6 +127,14 @@ export interface BrokerConfig<Tx> {
    * onFailure). Default: the transaction client's own nested `$transaction` (Prisma 7's).
    */
   savepoint?: SavepointRunner<NoInfer<Tx>>;
+  /**
+   * Traces every run: a span for the run, one per attempt and one per step (each step
+   * runs with its span active, so spans made inside it nest under it). Without one the
+   * broker does no tracing work at all.
+   */
+  tracer?: Tracer;
+  /** Receives each run's report once it has settled; a listener that throws is ignored. */
+  onRunSettled?: RunListener;
 }
 
 /** Prisma's nested `tx.$transaction(work)`: a savepoint, released or rolled back to. */
@@ -196,6 +210,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     workflow: SomeWorkflow<Tx>,
     input: unknown,
     overrides: RunOptions | undefined,
+    observer: RunObserver | undefined,
   ): Promise<WorkflowRun<object>> {
     // Stage 1: check the request. Nothing has touched the database yet.
     const registered = registrationOf(workflow);
@@ -218,7 +233,9 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       });
     if (signal?.aborted) throw aborted();
 
-    const runLogger = lazyChild(logger, { workflow: workflow.name, runId: randomUUID() });
+    const runId = randomUUID();
+    observer?.begin(runId, options);
+    const runLogger = lazyChild(logger, { workflow: workflow.name, runId });
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
     const recovered: RecoveredFailure[] = [];
@@ -236,6 +253,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           result: {},
           attempt: 1,
           logger: lazyChild(runLogger, { attempt: 1 }),
+          observer: observer?.beforeTransaction(),
         },
         options.timeout,
         signal,
@@ -256,8 +274,9 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         { isolationLevel: options.isolationLevel, timeoutMs: options.timeout },
         "attempt started",
       );
+      const attemptObserver = observer?.attempt(attempt);
       try {
-        const output = await runAttempt({
+        const output = await inContext(attemptObserver?.context, runAttempt, {
           ...stage,
           client,
           steps: transactional,
@@ -273,6 +292,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
             idempotency && idempotencyStore
               ? { store: idempotencyStore, key: idempotency }
               : undefined,
+          observer: attemptObserver,
         });
         const durationMs = elapsedMs(startedAt);
         const outcome = dryRun ? "dry-run-rolled-back" : "committed";
@@ -330,6 +350,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         }
         // Stage 5: back off, then start over in a fresh transaction.
         const delayMs = backoffDelayMs(options.retry, attempt);
+        observer?.retrying(delayMs, writeConflict);
         attemptLogger.info(
           { outcome: "write-conflict", delayMs, durationMs: elapsedMs(startedAt) },
           "write conflict: retrying",
@@ -358,6 +379,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     workflow: SomeWorkflow<Tx>,
     input: unknown,
     options: RunOptions & { idempotency: IdempotencyKey },
+    observer: RunObserver | undefined,
   ): Promise<WorkflowRun<object>> {
     const { idempotency } = options;
     registrationOf(workflow);
@@ -387,7 +409,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       const startedAt = performance.now();
       const stored = await store.find(idempotency);
       if (stored) return replay(workflow, idempotency, stored, startedAt);
-      return execute(workflow, input, options);
+      return execute(workflow, input, options, observer);
     })();
     const entry = { running, workflow: workflow.name, fingerprint: idempotency.fingerprint };
     runsByKey.set(slot, entry);
@@ -409,14 +431,18 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       } catch (error) {
         return Promise.reject(error);
       }
+      const observer = observeRun(workflow.name, config.tracer, config.onRunSettled);
       const running = (
         options?.idempotency !== undefined && !options.dryRun
-          ? executeOnce(workflow as SomeWorkflow<Tx>, input, {
-              ...options,
-              idempotency: options.idempotency,
-            })
-          : execute(workflow as SomeWorkflow<Tx>, input, options)
+          ? executeOnce(
+              workflow as SomeWorkflow<Tx>,
+              input,
+              { ...options, idempotency: options.idempotency },
+              observer,
+            )
+          : execute(workflow as SomeWorkflow<Tx>, input, options, observer)
       ) as Promise<WorkflowRun<Result>>;
+      if (observer !== undefined) running.then(observer.committed, observer.failed);
       inFlight.add(running);
       const forget = () => inFlight.delete(running);
       running.then(forget, forget);
@@ -465,11 +491,4 @@ function replay(
     replayed: true,
     recovered: [],
   };
-}
-
-function outcomeOf(error: unknown): string {
-  if (error instanceof WorkflowTimeoutError) return "timed-out";
-  if (error instanceof WorkflowAbortedError) return "aborted";
-  if (error instanceof TransactionStartTimeoutError) return "start-timed-out";
-  return "failed";
 }

@@ -43,4 +43,6 @@ export {
   WorkflowTimeoutError,
 } from "./errors.js";
 export { BUILT_IN_DEFAULTS } from "./options.js";
+export type { RunListener, RunOutcome, RunReport, StepOutcome, StepReport } from "./runEvents.js";
+export { SPAN_ATTRIBUTES as WORKFLOW_SPAN_ATTRIBUTES } from "./tracing.js";
 export { backoffDelayMs } from "./backoff.js";

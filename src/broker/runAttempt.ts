@@ -17,6 +17,8 @@ import {
 } from "./errors.js";
 import { elapsedMs } from "./clock.js";
 import { toError } from "../support/toError.js";
+import type { StageObserver } from "./runEvents.js";
+import { inSpan } from "./tracing.js";
 import { isTransactionApiError } from "./transactionErrors.js";
 import { runAsSteps } from "./runGuard.js";
 import type {
@@ -74,6 +76,8 @@ export interface Stage<Tx> {
   savepoint: SavepointRunner<Tx>;
   /** Each nested workflow's failure that was recovered from is appended. */
   recovered: RecoveredFailure[];
+  /** Told of each step and of the transaction's start, when the run is traced or reported. */
+  observer?: StageObserver | undefined;
 }
 
 /** One attempt to run the transactional steps: what it runs, with what, and where it reports. */
@@ -137,6 +141,7 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
     // Whatever $transaction resolves with has committed: that is a success, whatever the clock says.
     const transaction = client.$transaction(
       async (tx) => {
+        attempt.observer?.transactionStarted();
         const deadline = startDeadline(options.timeout, progress.stop, workflow.name, progress);
         progress.deadline = deadline;
         const result = await runAsSteps(workflow.name, progress, () =>
@@ -262,9 +267,11 @@ async function runUseCase<Tx>(
   };
   const context = Object.freeze(tx === undefined ? common : { tx, ...common }) as StepContext<Tx>;
   const startedAt = performance.now();
+  const span = stage.observer?.stepStarted(name, attempt);
   const finish = (outcome: "succeeded" | "failed" | "timed-out", error?: unknown) => {
     const durationMs = elapsedMs(startedAt);
     stage.timings.push({ name, durationMs, attempt });
+    stage.observer?.stepEnded(span, name, attempt, outcome, startedAt, durationMs, error);
     stepLogger.debug(
       { durationMs, outcome, ...(error === undefined ? {} : { err: error }) },
       `step ${outcome}`,
@@ -276,7 +283,11 @@ async function runUseCase<Tx>(
   };
   let output: unknown;
   try {
-    output = await untilAborted(invoke(step, input, context), deadline.signal);
+    const running =
+      span === undefined
+        ? invoke(step, input, context)
+        : inSpan(span, invoke, step, input, context);
+    output = await untilAborted(running, deadline.signal);
   } catch (thrown) {
     // Once the deadline has passed, whatever the step did next is moot: the run timed out.
     if (deadline.signal.aborted) {

@@ -25,6 +25,7 @@ import { DataDirLockedError, lockDataDir, type DataDirLock } from "./embedded/da
 import { seedDataDirFromTemplate } from "./embedded/dataDirTemplate.js";
 import { embeddedAdapterFactory } from "./embedded/embeddedAdapter.js";
 import { PgliteWorkerClient } from "./embedded/pgliteWorkerClient.js";
+import type { ConnectionStats, WithConnectionStats } from "./connectionStats.js";
 import { runInTransactionScope } from "./transactionScope.js";
 import { describeDatabase, type DatabaseConfig } from "./config.js";
 
@@ -63,6 +64,8 @@ export interface Database {
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
+  /** The connections right now: the pool's, or the embedded database's one session. */
+  connectionStats(): ConnectionStats;
   /** Disconnects Prisma and closes the pool or the embedded database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -109,6 +112,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       },
     },
     adapterFactory,
+    connectionStats: () => opened.adapterFactory.connectionStats(),
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },
@@ -137,7 +141,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 }
 
 interface OpenedDatabase {
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory & WithConnectionStats;
   close?: () => Promise<void>;
 }
 

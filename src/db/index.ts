@@ -1,5 +1,6 @@
 import type { Prisma } from "../generated/prisma/client.js";
 export { openDatabase, type Database, type DatabaseConfig } from "./database.js";
+export type { ConnectionStats } from "./connectionStats.js";
 export { DataDirLockedError } from "./embedded/dataDirLock.js";
 export { createOutageMonitor, isDatabaseUnreachable, type OutageMonitor } from "./outage.js";
 /** The client a workflow's steps get: Prisma's, bound to the run's transaction. */

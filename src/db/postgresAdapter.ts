@@ -26,6 +26,7 @@ import type {
 import { executeScriptAtomically } from "@activelog/prisma-wasm-migrate";
 import type pg from "pg";
 import { guardTransactionControl } from "./transactionControl.js";
+import type { ConnectionStats, WithConnectionStats } from "./connectionStats.js";
 import { currentTransactionScope } from "./transactionScope.js";
 
 /** The session default every pooled connection gets at connect. */
@@ -97,19 +98,37 @@ function cancelOnAbort(transaction: Transaction, signal: AbortSignal): void {
 /** A Prisma driver-adapter factory for the PostgreSQL database at `options.url`. */
 export function postgresAdapterFactory(
   options: PostgresAdapterOptions,
-): SqlMigrationAwareDriverAdapterFactory {
+): SqlMigrationAwareDriverAdapterFactory & WithConnectionStats {
   const factory = new PrismaPg({
     connectionString: options.url,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     options: `-c default_transaction_isolation=${SESSION_ISOLATION_LEVEL.toLowerCase().replace(" ", "\\ ")}`,
   });
+  // Each connect() opens a pool of its own (the Prisma client's, a start-up check's): the
+  // ones not yet disposed are counted together.
+  const pools = new Set<pg.Pool>();
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
+    connectionStats(): ConnectionStats {
+      const stats = { max: options.poolSize * pools.size, inUse: 0, idle: 0, waiting: 0 };
+      for (const pool of pools) {
+        stats.inUse += pool.totalCount - pool.idleCount;
+        stats.idle += pool.idleCount;
+        stats.waiting += pool.waitingCount;
+      }
+      return stats;
+    },
     async connect() {
       const adapter = await factory.connect();
       const pool = adapter.underlyingDriver();
+      pools.add(pool);
+      const dispose = adapter.dispose.bind(adapter);
+      adapter.dispose = () => {
+        pools.delete(pool);
+        return dispose();
+      };
       // A query without parameters goes over the simple protocol, which accepts many
       // statements and runs them as one implicit transaction.
       adapter.executeScript = executeScriptAtomically((script) => pool.query(script));

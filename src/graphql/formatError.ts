@@ -4,6 +4,7 @@
  * and in production no stack trace or internal message reaches the client.
  */
 import type { ApolloServerPlugin } from "@apollo/server";
+import { trace } from "@opentelemetry/api";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { ValidationError } from "class-validator";
 import type { GraphQLFormattedError } from "graphql";
@@ -213,11 +214,18 @@ export function createErrorFormatter(options: {
   ): GraphQLFormattedError {
     const { code, message, extensions } = classify(formatted, unwrapResolverError(error));
     const stacktrace = production ? undefined : formatted.extensions?.stacktrace;
+    // The trace the request belongs to (when traced): what a bug report quotes, to find it.
+    const traceId = trace.getActiveSpan()?.spanContext().traceId;
     return {
       message,
       ...(formatted.locations && { locations: formatted.locations }),
       ...(formatted.path && { path: formatted.path }),
-      extensions: { ...extensions, code, ...(stacktrace !== undefined && { stacktrace }) },
+      extensions: {
+        ...extensions,
+        code,
+        ...(traceId !== undefined && { traceId }),
+        ...(stacktrace !== undefined && { stacktrace }),
+      },
     };
   };
 }

@@ -35,3 +35,4 @@ export {
   TEXT_MAX_LENGTH,
 } from "./validation.js";
 export { WorkflowResolver } from "./workflow.resolver.js";
+export { IsolationLevelEnum } from "./workflow.type.js";

@@ -1,6 +1,7 @@
 // Internal to the outbox: the dispatcher. Import it from ./index.js.
 import type { Logger } from "pino";
 import { Prisma, type PrismaClient } from "../db/index.js";
+import { readBacklog, type OutboxBacklog } from "./backlog.js";
 import { claimBatch } from "./claimBatch.js";
 import { DispatcherStoppedError, isPermanentFailure } from "./errors.js";
 import { resolveTuning, type DispatcherTuning } from "./options.js";
@@ -44,6 +45,8 @@ export interface OutboxDispatcher {
    * database fails (the transaction then rolled back and the batch is claimed again later).
    */
   dispatchBatch(): Promise<BatchResult>;
+  /** What is waiting to be sent: messages with attempts left, and the age of the oldest. */
+  backlog(): Promise<OutboxBacklog>;
 }
 
 /** Time the batch's own queries (claim, updates, commit) may take beside its handlers. */
@@ -170,5 +173,6 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       await Promise.allSettled([...inFlight]);
     },
     dispatchBatch,
+    backlog: () => readBacklog(prisma, tuning.maxAttempts),
   };
 }

@@ -12,6 +12,7 @@ export {
   type OutboxDispatcherOptions,
 } from "./dispatcher.js";
 export { DISPATCHER_DEFAULTS } from "./options.js";
+export type { OutboxBacklog } from "./backlog.js";
 export type { OutboxHandlers } from "./types.js";
 export type { Email, Mailer } from "./mailer.js";
 export { createLoggingMailer } from "./loggingMailer.js";

@@ -3,11 +3,12 @@
  * that talk to it over real HTTP.
  */
 import type { DestinationStream } from "pino";
-import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type AppConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
+import type { Tracing } from "../../src/observability/index.js";
 import type { Mailer } from "../../src/outbox/index.js";
 import { createApiServer, type ApiServer } from "../../src/server.js";
+import { forTests } from "./forTests.js";
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from "./testDatabases.js";
 
 export interface TestServer {
@@ -29,6 +30,8 @@ export interface TestServerOptions {
   logDestination?: DestinationStream;
   /** The outbox's mailer; default the server's own (it logs e-mails). */
   mailer?: Mailer;
+  /** Traces requests and runs with this SDK (e.g. startTestTracing's), trace ids in the logs. */
+  tracing?: Tracing;
 }
 
 /**
@@ -52,8 +55,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...loadConfig({ ...TEST_SERVER_ENV, ...options.env }),
     ...options.config,
   };
-  const logger = createLogger(config, options.logDestination);
-  const server = await createApiServer({ config, database, logger, mailer: options.mailer });
+  const logger = createLogger(
+    { ...config, traceIds: options.tracing !== undefined },
+    options.logDestination,
+  );
+  const server = await createApiServer({
+    config,
+    database,
+    logger,
+    mailer: options.mailer,
+    tracing: options.tracing,
+  });
   const address = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${address.port}`;
   let closed = false;
@@ -77,17 +89,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
  * (`api.graphqlUrl`); touching it outside a test, before it exists, throws.
  */
 export function useTestServer(options: TestServerOptions = {}): TestServer {
-  let current: TestServer | undefined;
-  beforeAll(async () => {
-    current = await startTestServer(options);
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  return new Proxy({} as TestServer, {
-    get(_target, property) {
-      if (!current) throw new Error("useTestServer: the server exists only inside tests");
-      return Reflect.get(current, property, current) as unknown;
-    },
-  });
+  return forTests(
+    "useTestServer: the server",
+    () => startTestServer(options),
+    (server) => server.close(),
+  );
 }

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, inject } from "vitest";
+import { inject } from "vitest";
 import {
   migrationCommands,
   migrationPaths,
@@ -19,6 +19,7 @@ import {
   type Database,
 } from "../../src/db/index.js";
 import { applyPendingMigrations } from "@activelog/prisma-wasm-migrate";
+import { forTests } from "./forTests.js";
 
 export const TEST_SERVER_URL =
   process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432";
@@ -171,20 +172,9 @@ export function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
 export function useTestDatabase(
   kindOrCreate: DatabaseKind | (() => Promise<TestDatabase>),
 ): TestDatabase {
-  let current: TestDatabase | undefined;
-  beforeAll(async () => {
-    current =
-      typeof kindOrCreate === "function"
-        ? await kindOrCreate()
-        : await createTestDatabase(kindOrCreate);
-  });
-  afterAll(async () => {
-    await current?.destroy();
-  });
-  return new Proxy({} as TestDatabase, {
-    get(_target, property) {
-      if (!current) throw new Error("useTestDatabase: the database exists only inside tests");
-      return Reflect.get(current, property, current) as unknown;
-    },
-  });
+  return forTests(
+    "useTestDatabase: the database",
+    typeof kindOrCreate === "function" ? kindOrCreate : () => createTestDatabase(kindOrCreate),
+    (database) => database.destroy(),
+  );
 }

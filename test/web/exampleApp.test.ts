@@ -67,6 +67,7 @@ function notificationMessages(): Promise<string[]> {
 
 // The root tsconfig has no DOM types; these functions run in the page.
 interface PageGlobals {
+  getComputedStyle(element: unknown): { backgroundColor: string };
   sessionStorage: {
     getItem(key: string): string | null;
     setItem(key: string, value: string): void;
@@ -140,6 +141,30 @@ async function createActivitiesThroughApi(titles: string[]): Promise<void> {
     const body = (await response.json()) as { errors?: unknown };
     expect(body.errors).toBeUndefined();
   }
+}
+
+/** The timeline's runs, newest first, as their outcomes. */
+function runOutcomes(): Promise<(string | null)[]> {
+  return currentPage()
+    .getByRole("list", { name: "Workflow runs" })
+    .getByRole("listitem")
+    .evaluateAll((items) => items.map((item) => item.getAttribute("data-outcome")));
+}
+
+/** The steps of the timeline's newest run: name, attempt and outcome, in bar order. */
+function newestRunSteps(): Promise<string[][]> {
+  return currentPage()
+    .getByRole("list", { name: "Workflow runs" })
+    .getByRole("listitem")
+    .first()
+    .locator(".run-step")
+    .evaluateAll((steps) =>
+      steps.map((step) => [
+        step.getAttribute("data-step") ?? "",
+        step.getAttribute("data-attempt") ?? "",
+        step.getAttribute("data-outcome") ?? "",
+      ]),
+    );
 }
 
 describe("example web app", () => {
@@ -367,5 +392,67 @@ describe("example web app", () => {
     await currentPage().getByRole("heading", { name: "Log in" }).waitFor();
     expect(await currentPage().getByRole("status").textContent()).toMatch(/session has ended/);
     expect(await readSessionToken()).toBeNull();
+  });
+
+  it("shows the viewer's runs as a timeline: a bar per run, split into its steps, coloured by outcome", async () => {
+    const email = uniqueEmail();
+    await signUp(email);
+    // Signing up ran before there was a session: it is no one's run.
+    await currentPage().getByText("No runs yet.").waitFor();
+
+    await logActivity({ type: "run", title: "Timed run", duration: "30" });
+    await expect.poll(runOutcomes).toEqual(["COMMITTED"]);
+    await logActivity({ type: "ride", title: "Second ride", distance: "20" });
+    await expect.poll(runOutcomes).toEqual(["COMMITTED", "COMMITTED"]);
+    expect(await newestRunSteps()).toEqual([
+      ["CreateActivity", "1", "SUCCEEDED"],
+      ["SendNotification", "1", "SUCCEEDED"],
+      ["UpdateStats", "1", "SUCCEEDED"],
+    ]);
+
+    // Without the user's stats row, the next run fails in its last step and rolls back.
+    const user = await api!.database.prisma.user.findUniqueOrThrow({ where: { email } });
+    await api!.database.prisma.userStats.delete({ where: { userId: user.id } });
+    await logActivity({ type: "swim", title: "Doomed swim" });
+    await expect.poll(formError).not.toBeNull();
+    await currentPage().getByRole("button", { name: "Refresh" }).click();
+    await expect.poll(runOutcomes).toEqual(["FAILED", "COMMITTED", "COMMITTED"]);
+    expect(await newestRunSteps()).toEqual([
+      ["CreateActivity", "1", "SUCCEEDED"],
+      ["SendNotification", "1", "SUCCEEDED"],
+      ["UpdateStats", "1", "FAILED"],
+    ]);
+    const newest = currentPage()
+      .getByRole("list", { name: "Workflow runs" })
+      .getByRole("listitem")
+      .first();
+    expect(await newest.getAttribute("aria-label")).toMatch(
+      /^createActivity failed in [\d.]+ ms, 1 attempt$/,
+    );
+
+    // The steps sit in the bar in the order they ran, and do not overlap.
+    const bar = (await newest.locator(".run-bar").boundingBox())!;
+    const boxes = await newest.locator(".run-step").evaluateAll((steps) =>
+      steps.map((step) => {
+        const { x, width } = step.getBoundingClientRect();
+        return { x, width };
+      }),
+    );
+    boxes.forEach((box, index) => {
+      expect(box.x).toBeGreaterThanOrEqual(bar.x - 0.5);
+      expect(box.x + box.width).toBeLessThanOrEqual(bar.x + bar.width + 0.5);
+      const next = boxes[index + 1];
+      if (next) expect(next.x).toBeGreaterThanOrEqual(box.x + box.width - 2.5); // min-width 2px
+    });
+    // Colours come from the outcome: the failed step is red, the others green.
+    const colours = await newest
+      .locator(".run-step")
+      .evaluateAll((steps) =>
+        steps.map(
+          (step) => (globalThis as unknown as PageGlobals).getComputedStyle(step).backgroundColor,
+        ),
+      );
+    expect(colours).toEqual(["rgb(45, 164, 78)", "rgb(45, 164, 78)", "rgb(207, 34, 46)"]);
+    await currentPage().locator(".runs").screenshot({ path: "test-results/run-timeline.png" });
   });
 });

@@ -32,6 +32,7 @@ export function createApolloClient({ onUnauthenticated }: ApolloClientOptions): 
       typePolicies: {
         // "Load more" fetches the page after `endCursor`; the cache appends it.
         Query: { fields: { activities: relayStylePagination() } },
+        WorkflowRun: { keyFields: ["runId"] },
       },
     }),
   });

@@ -140,3 +140,9 @@ export function toFormErrors<Field extends string>(
   }
   return result;
 }
+
+/** What to show for a query that failed: its first API error in words, else Apollo's message. */
+export function describeQueryError(error: Error): string {
+  const [first] = readApiErrors(error);
+  return first ? describeApiError(first) : error.message;
+}

@@ -27,6 +27,7 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import { guardTransactionControl } from "../transactionControl.js";
+import type { ConnectionStats, WithConnectionStats } from "../connectionStats.js";
 import { currentTransactionScope } from "../transactionScope.js";
 import {
   PgliteWorkerClient,
@@ -49,6 +50,12 @@ const ISOLATION_LEVELS: ReadonlySet<string> = new Set([
 class SessionLock {
   #held = false;
   readonly #waiting: (() => void)[] = [];
+
+  /** The session as a pool of one: in use or idle, and how many wait for it. */
+  stats(): ConnectionStats {
+    const inUse = this.#held ? 1 : 0;
+    return { max: 1, inUse, idle: 1 - inUse, waiting: this.#waiting.length };
+  }
 
   /** Resolves with the release function once the session is ours; rejects if `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<() => void> {
@@ -230,9 +237,10 @@ function embeddedAdapter(session: Session, dispose: () => Promise<void>): SqlDri
  */
 export function embeddedAdapterFactory(
   client: PgliteWorkerClient,
-): SqlMigrationAwareDriverAdapterFactory {
+): SqlMigrationAwareDriverAdapterFactory & WithConnectionStats {
   const session: Session = { client, lock: new SessionLock() };
   return {
+    connectionStats: () => session.lock.stats(),
     provider: "postgres",
     adapterName: ADAPTER_NAME,
     connect: async () => embeddedAdapter(session, async () => {}),

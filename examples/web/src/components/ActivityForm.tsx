@@ -1,7 +1,12 @@
 import { useMutation } from "@apollo/client/react";
 import { useRef, useState, type FormEvent } from "react";
 import { toFormErrors, type FormErrors } from "../errors";
-import { CreateActivityDocument, MyActivitiesDocument, ViewerDocument } from "../generated/graphql";
+import {
+  CreateActivityDocument,
+  MyActivitiesDocument,
+  ViewerDocument,
+  WorkflowRunsDocument,
+} from "../generated/graphql";
 import {
   ACTIVITY_FIELDS,
   TEXT_MAX_LENGTH,
@@ -29,8 +34,9 @@ export function ActivityForm() {
   // after a lost answer logs it once; a new one as soon as the form changes.
   const idempotencyKey = useRef<string | undefined>(undefined);
   const [createActivity, { loading }] = useMutation(CreateActivityDocument, {
-    // The list restarts at its first page (newest first) and the stats count the new one.
-    refetchQueries: [MyActivitiesDocument, ViewerDocument],
+    // The list restarts at its first page (newest first), the stats count the new one, and
+    // the timeline shows its run.
+    refetchQueries: [MyActivitiesDocument, ViewerDocument, WorkflowRunsDocument],
     awaitRefetchQueries: true,
   });
 

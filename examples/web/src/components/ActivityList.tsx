@@ -1,7 +1,8 @@
 import { useQuery } from "@apollo/client/react";
 import { useState } from "react";
-import { describeApiError, readApiErrors } from "../errors";
+import { describeQueryError } from "../errors";
 import { MyActivitiesDocument, type ActivityFieldsFragment } from "../generated/graphql";
+import { FormError } from "./FormError";
 
 const PAGE_SIZE = 10;
 
@@ -28,14 +29,7 @@ export function ActivityList() {
   });
   const [loadingMore, setLoadingMore] = useState(false);
 
-  if (error) {
-    const [first] = readApiErrors(error);
-    return (
-      <p className="form-error" role="alert">
-        {first ? describeApiError(first) : error.message}
-      </p>
-    );
-  }
+  if (error) return <FormError message={describeQueryError(error)} />;
   if (!data) return <p aria-busy="true">Loading activities…</p>;
 
   const { edges, pageInfo } = data.activities;

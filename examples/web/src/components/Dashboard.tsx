@@ -5,6 +5,7 @@ import { endSession } from "../session";
 import { ActivityForm } from "./ActivityForm";
 import { ActivityList } from "./ActivityList";
 import { Notifications } from "./Notifications";
+import { RunTimeline } from "./RunTimeline";
 
 export function Dashboard({ onLogout }: { onLogout: () => Promise<void> }) {
   const { data } = useQuery(ViewerDocument);
@@ -30,6 +31,7 @@ export function Dashboard({ onLogout }: { onLogout: () => Promise<void> }) {
       <ActivityForm />
       <Notifications viewer={viewer ?? undefined} />
       <ActivityList />
+      <RunTimeline />
     </main>
   );
 }
