@@ -14,7 +14,13 @@ import type { IsolationLevel, ResolvedTransactionOptions } from "./types.js";
 
 /** How a run ended. */
 export type RunOutcome =
-  "committed" | "failed" | "timed-out" | "aborted" | "start-timed-out" | "retries-exhausted";
+  | "committed"
+  | "dry-run"
+  | "failed"
+  | "timed-out"
+  | "aborted"
+  | "start-timed-out"
+  | "retries-exhausted";
 
 /** How a step ended: `timed-out` also when the run was aborted while it ran. */
 export type StepOutcome = "succeeded" | "failed" | "timed-out";
@@ -84,14 +90,14 @@ export interface RunObserver {
   attempt(attempt: number): StageObserver;
   /** The attempt hit a write conflict; the next starts after `delayMs`. */
   retrying(delayMs: number, conflict: unknown): void;
-  /** The run committed. */
-  committed(): void;
+  /** The run committed; or, for a dry run, ran every step and rolled back. */
+  committed(run: { dryRun: boolean }): void;
   /** The run rejected with `error`. */
   failed(error: unknown): void;
 }
 
 /** The outcome of a run that rejected with `error`. */
-export function runOutcomeOf(error: unknown): Exclude<RunOutcome, "committed"> {
+export function runOutcomeOf(error: unknown): Exclude<RunOutcome, "committed" | "dry-run"> {
   if (error instanceof WorkflowTimeoutError) return "timed-out";
   if (error instanceof WorkflowAbortedError) return "aborted";
   if (error instanceof TransactionStartTimeoutError) return "start-timed-out";
@@ -145,7 +151,7 @@ export function observeRun(
     if (!begun) return; // rejected by its checks: no run happened
     begun = false;
     const durationMs = elapsedMs(startedAt);
-    const ok = outcome === "committed";
+    const ok = outcome === "committed" || outcome === "dry-run";
     const errorCode = errorCodeOf(error);
     if (error instanceof WorkflowTimeoutError) {
       (attemptSpan ?? runSpan)?.addEvent("deadline passed", {
@@ -223,7 +229,7 @@ export function observeRun(
         "workflow.retry_delay_ms": delayMs,
       });
     },
-    committed: () => settle("committed"),
+    committed: (run) => settle(run.dryRun ? "dry-run" : "committed"),
     failed: (error) => settle(runOutcomeOf(error), error),
   };
 }

@@ -39,7 +39,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
 
   const runs = new Counter({
     name: "activelog_workflow_runs_total",
-    help: "Workflow runs settled, by workflow and outcome (committed, failed, timed-out, aborted, start-timed-out, retries-exhausted).",
+    help: "Workflow runs settled, by workflow and outcome (committed, dry-run, failed, timed-out, aborted, start-timed-out, retries-exhausted).",
     labelNames: ["workflow", "outcome"] as const,
     registers,
   });

@@ -4,6 +4,7 @@ import { IsolationLevelEnum } from "../graphql/index.js";
 
 export const RunOutcomeEnum = {
   COMMITTED: "committed",
+  DRY_RUN: "dry-run",
   FAILED: "failed",
   TIMED_OUT: "timed-out",
   ABORTED: "aborted",

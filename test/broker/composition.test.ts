@@ -11,6 +11,7 @@ import {
   NestedRunError,
   WorkflowStepError,
   workflowStep,
+  type RunReport,
 } from "../../src/broker/index.js";
 import { type DatabaseKind, useTestDatabase } from "../helpers/testDatabases.js";
 import { insertUser, rowCounts, type Context } from "./fixtures.js";
@@ -121,6 +122,19 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("composition on the %s dat
       const run = await broker().run(logStrict, { userId, title: "real" });
       expect(run.dryRun).toBe(false);
       expect(await rowCounts(database.prisma, userId)).toMatchObject({ activities: 1 });
+    });
+
+    it("reports a dry run as such to the run listener, not as committed", async () => {
+      const userId = await insertUser(database.prisma);
+      const reports: RunReport[] = [];
+      const listening = createBroker({
+        client: database.transactions,
+        workflows: [logStrict],
+        onRunSettled: (report) => reports.push(report),
+      });
+      await listening.run(logStrict, { userId, title: "try" }, { dryRun: true });
+      await listening.run(logStrict, { userId, title: "real" });
+      expect(reports.map((report) => report.outcome)).toEqual(["dry-run", "committed"]);
     });
 
     it("refuses a dry run with an idempotency key, and a dryRun that is not a boolean", async () => {

@@ -10,6 +10,7 @@ const RUNS_SHOWN = 10;
 
 const RUN_OUTCOMES: Record<Run["outcome"], string> = {
   COMMITTED: "committed",
+  DRY_RUN: "dry run, rolled back",
   FAILED: "failed",
   TIMED_OUT: "timed out",
   ABORTED: "aborted",

@@ -41,6 +41,7 @@ export type UpdateSettingsInput = {
 export type WorkflowRunOutcome =
   | 'ABORTED'
   | 'COMMITTED'
+  | 'DRY_RUN'
   | 'FAILED'
   | 'RETRIES_EXHAUSTED'
   | 'START_TIMED_OUT'
