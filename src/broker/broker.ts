@@ -219,7 +219,13 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       throw new InvalidWorkflowError(`${where}: the input must be an object`);
     }
     checkRunOptions(overrides, where);
-    const { signal, dryRun = false, idempotency, ...transactionOverrides } = overrides ?? {};
+    const {
+      signal,
+      dryRun = false,
+      idempotency,
+      caller: _caller,
+      ...transactionOverrides
+    } = overrides ?? {};
     // Resolved once, when the workflow was registered; again only for a run that overrides them.
     const options =
       Object.keys(transactionOverrides).length === 0
@@ -431,7 +437,12 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       } catch (error) {
         return Promise.reject(error);
       }
-      const observer = observeRun(workflow.name, config.tracer, config.onRunSettled);
+      const observer = observeRun(
+        workflow.name,
+        options?.caller,
+        config.tracer,
+        config.onRunSettled,
+      );
       const running = (
         options?.idempotency !== undefined && !options.dryRun
           ? executeOnce(

@@ -24,7 +24,7 @@ const ISOLATION_LEVELS: readonly IsolationLevel[] = [
   "Serializable",
 ];
 const OPTION_KEYS = ["isolationLevel", "timeout", "maxWait", "retry"];
-const RUN_OPTION_KEYS = [...OPTION_KEYS, "signal", "dryRun", "idempotency"];
+const RUN_OPTION_KEYS = [...OPTION_KEYS, "signal", "dryRun", "idempotency", "caller"];
 const IDEMPOTENCY_KEYS = ["key", "caller", "fingerprint"];
 const RETRY_KEYS = ["maxAttempts", "baseDelayMs", "maxDelayMs"];
 /** Longer delays overflow Node's timers, which then fire at once. */
@@ -51,12 +51,15 @@ export function checkRunOptions(
   where: string,
 ): asserts options is RunOptions | undefined {
   checkOptions(options, where, RUN_OPTION_KEYS);
-  const { signal, dryRun, idempotency } = (options ?? {}) as Record<string, unknown>;
+  const { signal, dryRun, idempotency, caller } = (options ?? {}) as Record<string, unknown>;
   const fail = (problem: string): never => {
     throw new InvalidWorkflowError(`Invalid transaction options for ${where}: ${problem}`);
   };
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     fail(`signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  if (caller !== undefined && typeof caller !== "string") {
+    fail(`caller must be a string, got ${describe(caller)}`);
   }
   if (dryRun !== undefined && typeof dryRun !== "boolean") {
     fail(`dryRun must be true or false, got ${describe(dryRun)}`);

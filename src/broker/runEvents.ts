@@ -55,6 +55,8 @@ export interface RunReport {
   steps: StepReport[];
   /** The OpenTelemetry trace the run's spans belong to, when it was traced. */
   traceId: string | undefined;
+  /** Who asked for the run (RunOptions.caller), if the caller said. */
+  caller: string | undefined;
 }
 
 /** Receives each run's report once it has settled (committed or failed). */
@@ -111,6 +113,7 @@ export function runOutcomeOf(error: unknown): Exclude<RunOutcome, "committed" | 
  */
 export function observeRun(
   workflow: string,
+  caller: string | undefined,
   tracer: Tracer | undefined,
   listener: RunListener | undefined,
 ): RunObserver | undefined {
@@ -183,6 +186,7 @@ export function observeRun(
       transactionStartWaitsMs,
       steps,
       traceId,
+      caller,
     };
     try {
       listener(report);

@@ -50,6 +50,11 @@ export interface RunOptions extends TransactionOptions {
    * an `idempotency` store; see {@link IdempotencyKey}. Not allowed with `dryRun`.
    */
   idempotency?: IdempotencyKey;
+  /**
+   * Who asked for the run (a user id), for its report (`RunReport.caller`): the broker
+   * only passes it on.
+   */
+  caller?: string;
 }
 
 /**

@@ -58,14 +58,16 @@ export async function runWorkflow<Input extends object, Result extends object>(
   call: WorkflowCall = {},
 ): Promise<Result> {
   const dryRun = call.dryRun === true;
-  const options: RunOptions = { signal: context.signal, dryRun };
+  // Looked up once per request (memoized); anonymous requests have no token to look up.
+  const caller = (await context.viewer())?.userId;
+  const options: RunOptions = { signal: context.signal, dryRun, caller };
   // A dry run stores nothing, so it has nothing to replay: its key is not used.
   if (context.idempotencyKey !== undefined && !dryRun) {
     if (call.replayable === false) throw new IdempotencyKeyUnsupportedError(info.fieldName);
-    const { userId } = await context.requireViewer();
+    if (caller === undefined) await context.requireViewer(); // throws UNAUTHENTICATED, saying why
     options.idempotency = idempotencyKeyFor(
       context.idempotencyKey,
-      userId,
+      caller!,
       String(info.path.key),
       context.request,
     );

@@ -41,7 +41,7 @@ export function observabilityConfigFromEnv(
   return {
     tracing: tracingFrom(env, problems),
     metrics: metricsFrom(env, production, problems),
-    runHistorySize: runHistorySizeFrom(env, problems),
+    runHistorySize: runHistorySizeFrom(env, production, problems),
   };
 }
 
@@ -102,13 +102,19 @@ function metricsFrom(
   return { enabled, token };
 }
 
-function runHistorySizeFrom(env: NodeJS.ProcessEnv, problems: string[]): number {
+/** 50 runs per user outside production; none in production unless asked for (each run then builds a report). */
+function runHistorySizeFrom(
+  env: NodeJS.ProcessEnv,
+  production: boolean,
+  problems: string[],
+): number {
+  const fallback = production ? 0 : 50;
   const text = env.RUN_HISTORY_SIZE?.trim();
-  if (!text) return 50;
+  if (!text) return fallback;
   const value = Number(text);
   if (!isWholeNumberIn(value, 0, 1_000)) {
     problems.push(notAWholeNumberIn("RUN_HISTORY_SIZE", 0, 1_000, text));
-    return 50;
+    return fallback;
   }
   return value;
 }

@@ -2,13 +2,12 @@
  * Everything observability adds to the server, built from its settings: what the broker
  * is given, the handlers in front of the routes, Apollo's plugins, and `/metrics`.
  */
-import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import type { ApolloServerPlugin } from "@apollo/server";
 import type { TextMapPropagator, Tracer } from "@opentelemetry/api";
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { RunListener } from "../broker/index.js";
 import type { ConnectionStats } from "../db/index.js";
-import type { Viewer } from "../graphql/index.js";
 import type { OutboxBacklog } from "../outbox/index.js";
 import type { ObservabilitySettings } from "./config.js";
 import { graphQLSpanNames, traceGraphQL, traceRequests } from "./httpTracing.js";
@@ -39,15 +38,10 @@ export interface Observability {
   readonly requestHandlers: RequestHandler[];
   /** In front of the GraphQL handler, after the body is read. */
   readonly graphqlHandlers: RequestHandler[];
-  /** The GraphQL span's name (when tracing); the request's runs attributed to its viewer. */
-  readonly apolloPlugins: ApolloServerPlugin<ViewerContext>[];
+  /** The GraphQL span's name (when tracing). */
+  readonly apolloPlugins: ApolloServerPlugin[];
   /** Serves `GET /metrics` on `app` when metrics are on. */
   mountMetrics(app: Express): void;
-}
-
-/** What the run history needs of the request context: who is calling. */
-interface ViewerContext extends BaseContext {
-  viewer(): Promise<Viewer | null>;
 }
 
 export function createObservability(dependencies: ObservabilityDependencies): Observability {
@@ -74,25 +68,10 @@ export function createObservability(dependencies: ObservabilityDependencies): Ob
       ...(tracing ? [traceRequests(tracing.tracer, tracing.propagator, routeOf)] : []),
       ...(metrics ? [metrics.countRequests(routeOf)] : []),
     ],
-    graphqlHandlers: [
-      ...(tracing ? [traceGraphQL(tracing.tracer)] : []),
-      ...(keepsRuns ? [runHistory.scope] : []),
-    ],
-    apolloPlugins: [
-      ...(tracing ? [graphQLSpanNames()] : []),
-      ...(keepsRuns ? [attributeRunsToViewer(runHistory)] : []),
-    ],
+    graphqlHandlers: [...(tracing ? [traceGraphQL(tracing.tracer)] : [])],
+    apolloPlugins: [...(tracing ? [graphQLSpanNames()] : [])],
     mountMetrics(app) {
       if (metrics) app.get("/metrics", metrics.handler(settings.metrics.token));
-    },
-  };
-}
-
-/** Attributes the runs of each GraphQL request to the viewer its context resolved. */
-function attributeRunsToViewer(runHistory: RunHistory): ApolloServerPlugin<ViewerContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      runHistory.attribute(() => contextValue.viewer().then((viewer) => viewer?.userId));
     },
   };
 }

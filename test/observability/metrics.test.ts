@@ -214,6 +214,12 @@ describe("metrics settings", () => {
     });
   });
 
+  it("keep a run history of 50 runs per user outside production, none in production unless set", () => {
+    expect(load({}).runHistorySize).toBe(50);
+    expect(load(PRODUCTION).runHistorySize).toBe(0);
+    expect(load({ ...PRODUCTION, RUN_HISTORY_SIZE: "20" }).runHistorySize).toBe(20);
+  });
+
   it("refuse public metrics in production, short tokens and bad switches, naming the variable", () => {
     expect(problems({ ...PRODUCTION, METRICS_ENABLED: "true" })).toEqual([
       "METRICS_ENABLED=true in production needs METRICS_TOKEN (a bearer token)",
