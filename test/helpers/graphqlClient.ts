@@ -1,4 +1,5 @@
 /** A minimal GraphQL-over-HTTP client for tests: real fetch, real status codes. */
+import { request, type ClientRequest } from "node:http";
 export interface GraphQLResponse<TData = Record<string, unknown>> {
   status: number;
   headers: Headers;
@@ -172,4 +173,23 @@ export async function registerUser(
     throw new Error(`registerUser failed: ${JSON.stringify(response.errors)}`);
   }
   return { ...response.data.registerUser, password };
+}
+
+/**
+ * A POST to `graphqlUrl` with `token`, not yet sent (`.end(body)` sends it): for tests that
+ * cut the connection themselves, which fetch cannot do at a chosen moment.
+ */
+export function openGraphQLRequest(
+  graphqlUrl: string,
+  token: string,
+  headers: Record<string, string> = {},
+): ClientRequest {
+  const url = new URL(graphqlUrl);
+  return request({
+    host: url.hostname,
+    port: url.port,
+    path: url.pathname,
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
+  });
 }

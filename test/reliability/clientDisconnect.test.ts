@@ -3,10 +3,9 @@
  * stopped (its statement cancelled, its transaction rolled back) and the request's later
  * mutations never start. Over real HTTP, against PostgreSQL.
  */
-import { request } from "node:http";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { registerUser } from "../helpers/graphqlClient.js";
+import { openGraphQLRequest, registerUser } from "../helpers/graphqlClient.js";
 import { useTestServer } from "../helpers/httpServer.js";
 import { waitUntil } from "../helpers/waiting.js";
 describe("a client that disconnects", () => {
@@ -36,17 +35,7 @@ describe("a client that disconnects", () => {
           )
         ).rows[0]?.n ?? 0;
 
-      const url = new URL(api.graphqlUrl);
-      const sent = request({
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Bearer ${user.sessionToken}`,
-        },
-      });
+      const sent = openGraphQLRequest(api.graphqlUrl, user.sessionToken);
       const outcome = new Promise<string>((resolve) => {
         sent.once("response", () => resolve("answered"));
         sent.once("error", (error) => resolve(error.message));

@@ -4,7 +4,6 @@
  * request is refused; keys are per caller, expire, and are purged. Dry runs over GraphQL.
  */
 import { randomUUID } from "node:crypto";
-import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { purgeExpiredIdempotencyKeys } from "../../src/idempotency/index.js";
@@ -13,6 +12,7 @@ import {
   errorCode,
   graphql,
   LOGIN,
+  openGraphQLRequest,
   registerUser,
   type GraphQLResponse,
 } from "../helpers/graphqlClient.js";
@@ -117,7 +117,6 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
     it("gives exactly one activity per key when connections are cut mid-request and the client retries", async () => {
       const user = await registerUser(api.graphqlUrl);
       const keys = Array.from({ length: 6 }, () => randomUUID());
-      const url = new URL(api.graphqlUrl);
       const body = (title: string) =>
         JSON.stringify({
           query: CREATE_ACTIVITY,
@@ -127,16 +126,8 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
         // The connection is cut at a different moment each time: before the run, during it,
         // or after its commit, before the answer arrives. Which one it was is not asked.
         const cut = new Promise<void>((resolve) => {
-          const sent = request({
-            host: url.hostname,
-            port: url.port,
-            path: url.pathname,
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              authorization: `Bearer ${user.sessionToken}`,
-              "idempotency-key": key,
-            },
+          const sent = openGraphQLRequest(api.graphqlUrl, user.sessionToken, {
+            "idempotency-key": key,
           });
           sent.on("error", () => resolve());
           sent.on("response", (response) => {
