@@ -52,7 +52,11 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
  * (executeScriptAtomically), not split on ";" as adapter-pg 7.10 does.
  */
 export function postgresAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
-  const factory = new PrismaPg({ connectionString: url, max: 2 });
+  // idleTimeoutMillis 0: adapter-pg 7.10's connectToShadowDb never ends the pool it opens on
+  // the main database to create the shadow one. Were its idle client to time out, it would
+  // be ending, without an error listener, when the test's DROP DATABASE ... WITH (FORCE)
+  // terminates it: an uncaught 57P01. Kept idle, the pool's listener takes that error.
+  const factory = new PrismaPg({ connectionString: url, max: 2, idleTimeoutMillis: 0 });
   const connectAsIs = factory.connect.bind(factory);
   const connect = async () => {
     const adapter = await connectAsIs();
