@@ -197,28 +197,39 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     void transaction.finally(() => settling.delete(transaction));
   };
 
-  function registrationOf(workflow: SomeWorkflow<Tx>) {
+  /**
+   * Checks a run's request before anything runs: the workflow is this broker's, the input
+   * an object, the options valid, and a store is there for an idempotency key. Throws
+   * InvalidWorkflowError; returns the workflow's registration.
+   */
+  function checkRequest(workflow: SomeWorkflow<Tx>, input: unknown, overrides: unknown) {
     const registered = isDefinedWorkflow(workflow) ? registry.get(workflow.name) : undefined;
     if (registered === undefined || registered.workflow !== workflow) {
       const name = isDefinedWorkflow(workflow) ? `"${workflow.name}"` : "given";
       throw new InvalidWorkflowError(`The workflow ${name} is not registered with this broker`);
     }
-    return registered;
-  }
-
-  async function execute(
-    workflow: SomeWorkflow<Tx>,
-    input: unknown,
-    overrides: RunOptions | undefined,
-    observer: RunObserver | undefined,
-  ): Promise<WorkflowRun<object>> {
-    // Stage 1: check the request. Nothing has touched the database yet.
-    const registered = registrationOf(workflow);
     const where = `a run of workflow "${workflow.name}"`;
     if (typeof input !== "object" || input === null) {
       throw new InvalidWorkflowError(`${where}: the input must be an object`);
     }
     checkRunOptions(overrides, where);
+    if (overrides?.idempotency !== undefined && idempotencyStore === undefined) {
+      throw new InvalidWorkflowError(
+        `${where}: it was given an idempotency key, but the broker has no idempotency store`,
+      );
+    }
+    return { ...registered, where };
+  }
+
+  type CheckedRequest = ReturnType<typeof checkRequest>;
+
+  async function execute(
+    { workflow, options: registeredOptions, where }: CheckedRequest,
+    input: object,
+    overrides: RunOptions | undefined,
+    observer: RunObserver | undefined,
+  ): Promise<WorkflowRun<object>> {
+    // Stage 1: the options this run uses (the request was checked). Nothing has touched the database yet.
     const {
       signal,
       dryRun = false,
@@ -229,8 +240,8 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     // Resolved once, when the workflow was registered; again only for a run that overrides them.
     const options =
       Object.keys(transactionOverrides).length === 0
-        ? registered.options
-        : resolveTransactionOptions([transactionOverrides, registered.options], where);
+        ? registeredOptions
+        : resolveTransactionOptions([transactionOverrides, registeredOptions], where);
     const aborted = () =>
       new WorkflowAbortedError({
         workflow: workflow.name,
@@ -382,21 +393,14 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
    * result in its transaction.
    */
   async function executeOnce(
-    workflow: SomeWorkflow<Tx>,
-    input: unknown,
+    request: CheckedRequest,
+    input: object,
     options: RunOptions & { idempotency: IdempotencyKey },
+    store: IdempotencyStore<Tx>,
     observer: RunObserver | undefined,
   ): Promise<WorkflowRun<object>> {
+    const { workflow } = request;
     const { idempotency } = options;
-    registrationOf(workflow);
-    const where = `a run of workflow "${workflow.name}"`;
-    checkRunOptions(options, where);
-    if (idempotencyStore === undefined) {
-      throw new InvalidWorkflowError(
-        `${where}: it was given an idempotency key, but the broker has no idempotency store`,
-      );
-    }
-    const store = idempotencyStore;
     const slot = `${idempotency.caller}\u0000${idempotency.key}`;
     for (;;) {
       const earlier = runsByKey.get(slot);
@@ -408,14 +412,15 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       );
       // The first one failed and stored nothing: the key is free again, the next one runs.
       if (settled === undefined) continue;
-      const stored = { ...earlier, output: settled.output };
+      const { workflow: storedWorkflow, fingerprint } = earlier;
+      const stored = { workflow: storedWorkflow, fingerprint, output: settled.output };
       return replay(workflow, idempotency, stored, startedAt);
     }
     const running = (async () => {
       const startedAt = performance.now();
       const stored = await store.find(idempotency);
       if (stored) return replay(workflow, idempotency, stored, startedAt);
-      return execute(workflow, input, options, observer);
+      return execute(request, input, options, observer);
     })();
     const entry = { running, workflow: workflow.name, fingerprint: idempotency.fingerprint };
     runsByKey.set(slot, entry);
@@ -432,8 +437,10 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       input: NoInfer<Input>,
       options?: RunOptions,
     ): Promise<WorkflowRun<Result>> {
+      let request: CheckedRequest;
       try {
         refuseNestedRun(isDefinedWorkflow(workflow) ? workflow.name : "given");
+        request = checkRequest(workflow as SomeWorkflow<Tx>, input, options);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -444,14 +451,15 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         config.onRunSettled,
       );
       const running = (
-        options?.idempotency !== undefined && !options.dryRun
+        options?.idempotency !== undefined && idempotencyStore !== undefined
           ? executeOnce(
-              workflow as SomeWorkflow<Tx>,
+              request,
               input,
               { ...options, idempotency: options.idempotency },
+              idempotencyStore,
               observer,
             )
-          : execute(workflow as SomeWorkflow<Tx>, input, options, observer)
+          : execute(request, input, options, observer)
       ) as Promise<WorkflowRun<Result>>;
       if (observer !== undefined) running.then(observer.committed, observer.failed);
       inFlight.add(running);

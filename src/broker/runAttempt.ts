@@ -342,24 +342,23 @@ async function runNestedWorkflow<Tx>(
       { step: error.step, err: error.cause },
       `nested workflow failed and was rolled back to its savepoint; recovered by onFailure`,
     );
+    const failed = (cause: Error) =>
+      new WorkflowStepError({
+        workflow: stage.workflow.name,
+        step: name,
+        attempt: stage.attempt,
+        cause,
+      });
     let fallback: unknown;
     try {
       fallback = await onFailure(error, input);
     } catch (thrown) {
-      throw new WorkflowStepError({
-        workflow: stage.workflow.name,
-        step: name,
-        attempt: stage.attempt,
-        cause: toError(thrown),
-      });
+      throw failed(toError(thrown));
     }
     if (!isOutput(fallback)) {
-      throw new WorkflowStepError({
-        workflow: stage.workflow.name,
-        step: name,
-        attempt: stage.attempt,
-        cause: new Error(`onFailure returned ${describeOutput(fallback)} instead of an object`),
-      });
+      throw failed(
+        new Error(`onFailure returned ${describeOutput(fallback)} instead of an object`),
+      );
     }
     return fallback;
   }
