@@ -40,9 +40,8 @@ import {
 } from "./http/index.js";
 import {
   createIdempotencyStore,
-  IDEMPOTENCY_KEY_HEADER,
-  readIdempotencyKey,
-  rejectMalformedIdempotencyKeys,
+  idempotencyKeyOf,
+  readIdempotencyKeyHeader,
   startIdempotencyPurge,
   type IdempotencyPurge,
 } from "./idempotency/index.js";
@@ -208,7 +207,7 @@ export async function createApiServer({
     express.json({ limit: config.bodyLimitBytes }),
     observability.graphqlHandlers,
     rejectCostlyQueries(checkQueryLimits),
-    rejectMalformedIdempotencyKeys(),
+    readIdempotencyKeyHeader(),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<ApiContext> => ({
         ...createRequestContext(
@@ -217,7 +216,7 @@ export async function createApiServer({
             logger: req.log,
             clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
             signal: abortedWhenClientLeaves(res),
-            idempotencyKey: keyOf(readIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER])),
+            idempotencyKey: idempotencyKeyOf(req),
             request: req.method === "GET" ? req.query : (req.body ?? {}),
           },
           req.headers.authorization,
@@ -282,8 +281,4 @@ export async function createApiServer({
       return shutdownPromise;
     },
   };
-}
-
-function keyOf(read: ReturnType<typeof readIdempotencyKey>): string | undefined {
-  return read !== undefined && "key" in read ? read.key : undefined;
 }

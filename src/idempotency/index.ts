@@ -11,9 +11,8 @@ export {
 } from "./store.js";
 export { startIdempotencyPurge, type IdempotencyPurge } from "./purgeLoop.js";
 export {
-  IDEMPOTENCY_KEY_HEADER,
   idempotencyKeyFor,
-  readIdempotencyKey,
-  rejectMalformedIdempotencyKeys,
+  idempotencyKeyOf,
+  readIdempotencyKeyHeader,
   type GraphQLRequestBody,
 } from "./requestKey.js";

@@ -4,7 +4,7 @@
  * mutation field of the request.
  */
 import { createHash } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import type { IdempotencyKey } from "../broker/index.js";
 import { ErrorCode } from "../errors/index.js";
 
@@ -30,11 +30,18 @@ export function readIdempotencyKey(
   return { key };
 }
 
-/** Answers 400 BAD_REQUEST, before anything runs, to a request whose Idempotency-Key is malformed. */
-export function rejectMalformedIdempotencyKeys(): RequestHandler {
+/** The keys of requests that sent a well-formed one, read once by readIdempotencyKeyHeader. */
+const keysOfRequests = new WeakMap<Request, string>();
+
+/**
+ * Reads the request's Idempotency-Key once: a well-formed key is kept for
+ * {@link idempotencyKeyOf}; a malformed one is answered 400 BAD_REQUEST before anything runs.
+ */
+export function readIdempotencyKeyHeader(): RequestHandler {
   return (req, res, next) => {
     const read = readIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER]);
     if (read === undefined || "key" in read) {
+      if (read !== undefined) keysOfRequests.set(req, read.key);
       next();
       return;
     }
@@ -42,6 +49,11 @@ export function rejectMalformedIdempotencyKeys(): RequestHandler {
       errors: [{ message: read.problem, extensions: { code: ErrorCode.BAD_REQUEST } }],
     });
   };
+}
+
+/** The request's Idempotency-Key, as readIdempotencyKeyHeader read it; undefined when it sent none. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  return keysOfRequests.get(req);
 }
 
 /** What was asked for, as sent: the document, the operation's name and its variables. */
