@@ -30,14 +30,14 @@ export async function graphql(url, query, { variables, token } = {}) {
 }
 
 /**
- * Spawns `node <script>` with `env` (plus PATH and PORT) and resolves once it answers
+ * Spawns `node [execArgv] <script>` with `env` (plus PATH and PORT) and resolves once it answers
  * GraphQL at /graphql: { url, pid, stop() }. The server's output is kept for the error
  * message should it exit early.
  */
-export async function startServer(script, env, { cwd }) {
+export async function startServer(script, env, { cwd, execArgv = [] }) {
   // A free port rather than PORT=0: at LOG_LEVEL=warn the API does not log its "ready at" line.
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...execArgv, script], {
     cwd,
     env: { PATH: process.env.PATH, PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
