@@ -15,7 +15,7 @@ import express, { type Express } from "express";
 import type { Logger } from "pino";
 import { createAccountsFeature, type AccountsContext } from "./accounts/index.js";
 import { createActivitiesFeature, type ActivitiesContext } from "./activities/index.js";
-import { createBroker, type Broker } from "./broker/index.js";
+import { asyncLocalStorageIsCheap, createBroker, type Broker } from "./broker/index.js";
 import type { AppConfig } from "./config.js";
 import {
   createOutageMonitor,
@@ -153,6 +153,9 @@ export async function createApiServer({
     idempotency: createIdempotencyStore(database.prisma, { ttlMs: config.idempotencyKeyTtlMs }),
     tracer: tracing?.tracer,
     onRunSettled: observability.onRunSettled,
+    // A nested run is a programming error, which development and the tests catch; in
+    // production the check stays on only where it costs next to nothing (Node 24+).
+    refuseNestedRuns: !production || asyncLocalStorageIsCheap,
   });
   const outbox = createOutboxDispatcher({
     prisma: database.prisma,

@@ -21,8 +21,11 @@ export async function runBeforeTransaction<Tx>(
   const detach = abortWhenCallerAborts(signal, stop, stage.workflow.name, progress);
   const deadline = startDeadline(timeoutMs, stop, stage.workflow.name, progress);
   try {
-    const result = await runAsSteps(stage.workflow.name, progress, () =>
-      runSteps(stage, undefined, deadline, progress),
+    const result = await runAsSteps(
+      stage.workflow.name,
+      progress,
+      () => runSteps(stage, undefined, deadline, progress),
+      stage.refuseNestedRuns,
     );
     const available = { ...stage.available, ...result };
     return { available, result };

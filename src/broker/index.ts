@@ -46,3 +46,4 @@ export { BUILT_IN_DEFAULTS } from "./options.js";
 export type { RunListener, RunOutcome, RunReport, StepOutcome, StepReport } from "./runEvents.js";
 export { SPAN_ATTRIBUTES as WORKFLOW_SPAN_ATTRIBUTES } from "./tracing.js";
 export { backoffDelayMs } from "./backoff.js";
+export { asyncLocalStorageIsCheap } from "./runGuard.js";

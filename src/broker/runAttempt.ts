@@ -78,6 +78,8 @@ export interface Stage<Tx> {
   recovered: RecoveredFailure[];
   /** Told of each step and of the transaction's start, when the run is traced or reported. */
   observer?: StageObserver | undefined;
+  /** Whether a `broker.run` started by the steps is refused (BrokerConfig.refuseNestedRuns). */
+  refuseNestedRuns: boolean;
 }
 
 /** One attempt to run the transactional steps: what it runs, with what, and where it reports. */
@@ -144,8 +146,11 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
         attempt.observer?.transactionStarted();
         const deadline = startDeadline(options.timeout, progress.stop, workflow.name, progress);
         progress.deadline = deadline;
-        const result = await runAsSteps(workflow.name, progress, () =>
-          runSteps(attempt, tx, deadline, progress),
+        const result = await runAsSteps(
+          workflow.name,
+          progress,
+          () => runSteps(attempt, tx, deadline, progress),
+          attempt.refuseNestedRuns,
         );
         if (attempt.idempotency) {
           const { store, key } = attempt.idempotency;

@@ -17,13 +17,15 @@ const runningSteps = new AsyncLocalStorage<RunningSteps>();
 
 /**
  * Runs `steps` (a run's steps, before or in its transaction) so that a `broker.run` they
- * start is refused (see {@link refuseNestedRun}).
+ * start is refused (see {@link refuseNestedRun}); without `refuseNestedRuns`, just runs them.
  */
 export async function runAsSteps<T>(
   workflow: string,
   progress: StepProgress,
   steps: () => Promise<T>,
+  refuseNestedRuns: boolean,
 ): Promise<T> {
+  if (!refuseNestedRuns) return steps();
   const marker: RunningSteps = { workflow, progress, active: true };
   try {
     return await runningSteps.run(marker, steps);
@@ -45,3 +47,13 @@ export function refuseNestedRun(workflow: string): void {
     enclosingStep: enclosing.progress.step,
   });
 }
+
+/**
+ * Whether AsyncLocalStorage costs next to nothing here: from Node 24 it is built on
+ * AsyncContextFrame. Before (Node 20, 22) its first use turns on promise hooks for the
+ * whole process, for good: measured, a broker run took 45% more CPU with them (see
+ * BrokerConfig.refuseNestedRuns).
+ */
+export const asyncLocalStorageIsCheap =
+  Number(process.versions.node.split(".")[0]) >= 24 &&
+  !process.execArgv.includes("--no-async-context-frame");

@@ -99,7 +99,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     prisma,
     transactions: {
       $transaction(fn, options = {}) {
-        const { signal, ...prismaOptions } = options;
+        // With an isolation level, always: the adapter takes the scope only from a start
+        // that names one (transactionScope.ts). ReadCommitted is both databases' default.
+        const { signal, isolationLevel = "ReadCommitted", ...prismaOptions } = options;
         const scope = { signal, inProgress: true };
         const work: typeof fn = async (tx) => {
           try {
@@ -108,7 +110,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
             scope.inProgress = false;
           }
         };
-        return runInTransactionScope(scope, () => prisma.$transaction(work, prismaOptions));
+        return runInTransactionScope(scope, () =>
+          prisma.$transaction(work, { ...prismaOptions, isolationLevel }),
+        );
       },
     },
     adapterFactory,

@@ -27,7 +27,7 @@ import { executeScriptAtomically } from "@activelog/prisma-wasm-migrate";
 import type pg from "pg";
 import { guardTransactionControl } from "./transactionControl.js";
 import type { ConnectionStats, WithConnectionStats } from "./connectionStats.js";
-import { currentTransactionScope } from "./transactionScope.js";
+import { takeTransactionScope } from "./transactionScope.js";
 
 /** The session default every pooled connection gets at connect. */
 const SESSION_ISOLATION_LEVEL: IsolationLevel = "READ COMMITTED";
@@ -134,7 +134,7 @@ export function postgresAdapterFactory(
       adapter.executeScript = executeScriptAtomically((script) => pool.query(script));
       const startTransaction = adapter.startTransaction.bind(adapter);
       adapter.startTransaction = async (isolationLevel?: IsolationLevel) => {
-        const scope = currentTransactionScope();
+        const scope = takeTransactionScope(isolationLevel);
         const transaction = await startTransaction(
           isolationLevel === SESSION_ISOLATION_LEVEL ? undefined : isolationLevel,
         );

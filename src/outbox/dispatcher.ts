@@ -1,6 +1,6 @@
 // Internal to the outbox: the dispatcher. Import it from ./index.js.
 import type { Logger } from "pino";
-import { Prisma, type PrismaClient } from "../db/index.js";
+import type { PrismaClient } from "../db/index.js";
 import { readBacklog, type OutboxBacklog } from "./backlog.js";
 import { claimBatch } from "./claimBatch.js";
 import { DispatcherStoppedError, isPermanentFailure } from "./errors.js";
@@ -76,8 +76,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const { prisma, handlers, random = Math.random } = options;
   const tuning = resolveTuning(options);
   const logger = options.logger.child({ component: "outbox" });
+  // READ COMMITTED, the sessions' default on both databases, left unnamed on purpose: a
+  // start naming an isolation level could take the transaction scope handed to the adapter
+  // for a workflow's start (src/db/transactionScope.ts).
   const transactionOptions = {
-    isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
     maxWait: MAX_WAIT_MS,
     timeout: tuning.batchSize * tuning.handlerTimeoutMs + QUERY_BUDGET_MS,
   };

@@ -84,10 +84,11 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("composition on the %s dat
     createActivity,
     escapeStep,
   ]);
-  const broker = () =>
+  const broker = (options: { refuseNestedRuns?: boolean } = {}) =>
     createBroker({
       client: database.transactions,
       workflows: [logStrict, logLenient, notifyWorkflow, escaping],
+      ...options,
     });
 
   describe("dry runs", () => {
@@ -245,6 +246,21 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("composition on the %s dat
         notifications: 0,
         totalActivities: 0,
       });
+    });
+
+    // On PostgreSQL: the embedded database's one session would make the nested run wait
+    // for the outer one's transaction.
+    it.runIf(kind === "postgres")("lets it through with refuseNestedRuns: false", async () => {
+      // What production does on Node 20 and 22, where telling a nested run costs 45% more CPU.
+      const userId = await insertUser(database.prisma);
+      const inner = broker();
+      escape = () => inner.run(notifyWorkflow, { userId, title: "behind its back" });
+      const run = await broker({ refuseNestedRuns: false }).run(escaping, {
+        userId,
+        title: "outer",
+      });
+      expect(run.output).toMatchObject({ escaped: true });
+      expect((await rowCounts(database.prisma, userId)).notifications).toBe(1);
     });
 
     it.each([

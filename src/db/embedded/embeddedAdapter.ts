@@ -28,7 +28,7 @@ import type {
 } from "@prisma/driver-adapter-utils";
 import { guardTransactionControl } from "../transactionControl.js";
 import type { ConnectionStats, WithConnectionStats } from "../connectionStats.js";
-import { currentTransactionScope } from "../transactionScope.js";
+import { takeTransactionScope } from "../transactionScope.js";
 import {
   PgliteWorkerClient,
   statementCancelledError,
@@ -204,10 +204,10 @@ function embeddedAdapter(session: Session, dispose: () => Promise<void>): SqlDri
     getConnectionInfo: () => ({ supportsRelationJoins: true }),
     dispose,
     async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+      const scope = takeTransactionScope(isolationLevel);
       if (isolationLevel !== undefined && !ISOLATION_LEVELS.has(isolationLevel)) {
         throw new Error(`Unsupported isolation level for the embedded database: ${isolationLevel}`);
       }
-      const scope = currentTransactionScope();
       const signal = scope?.signal;
       const release = await session.lock.acquire(signal);
       try {
