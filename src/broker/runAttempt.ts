@@ -4,7 +4,6 @@ import type { Logger } from "pino";
 import {
   abortWhenCallerAborts,
   startDeadline,
-  untilAborted,
   type Deadline,
   type StepProgress,
 } from "./deadline.js";
@@ -292,7 +291,7 @@ async function runUseCase<Tx>(
       span === undefined
         ? invoke(step, input, context)
         : inSpan(span, invoke, step, input, context);
-    output = await untilAborted(running, deadline.signal);
+    output = await deadline.race(running);
   } catch (thrown) {
     // Once the deadline has passed, whatever the step did next is moot: the run timed out.
     if (deadline.signal.aborted) {
