@@ -212,23 +212,27 @@ export async function createApiServer({
     rejectCostlyQueries(checkQueryLimits),
     readIdempotencyKeyHeader(),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<ApiContext> => ({
-        ...createRequestContext(
-          {
-            broker,
-            logger: req.log,
-            clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
-            signal: abortedWhenClientLeaves(res),
-            idempotencyKey: idempotencyKeyOf(req),
-            request: req.method === "GET" ? req.query : (req.body ?? {}),
-          },
-          req.headers.authorization,
-          accounts.lookUpSession,
+      context: ({ req, res }): Promise<ApiContext> =>
+        Promise.resolve(
+          createRequestContext(
+            {
+              broker,
+              idempotencyKey: idempotencyKeyOf(req),
+              request: req.method === "GET" ? req.query : (req.body ?? {}),
+              logger: () => req.log,
+              clientAddress: () => req.ip ?? req.socket.remoteAddress ?? "unknown",
+              signal: abortedWhenClientLeaves(res),
+              account: accounts.services.reads.account,
+            },
+            req.headers.authorization,
+            accounts.lookUpSession,
+            {
+              accounts: accounts.services,
+              activities: activities.services,
+              runHistory: observability.runHistory,
+            },
+          ),
         ),
-        accounts: accounts.services,
-        activities: activities.services,
-        runHistory: observability.runHistory,
-      }),
     }),
   );
 

@@ -1,11 +1,14 @@
 /** What the account resolvers and the login workflow read, outside any workflow. */
-import type { PrismaClient, User } from "../db/index.js";
+import type { PrismaClient } from "../db/index.js";
+import type { ViewerAccount } from "../graphql/index.js";
+import { ACCOUNT_FIELDS } from "./sessions.js";
 import type { CredentialsLookup } from "./login.workflow.js";
 
 export function createAccountReads(prisma: PrismaClient) {
   return {
-    user(id: string): Promise<User | null> {
-      return prisma.user.findUnique({ where: { id } });
+    /** What `me` shows of a user's account. */
+    account(id: string): Promise<ViewerAccount | null> {
+      return prisma.user.findUnique({ where: { id }, select: ACCOUNT_FIELDS });
     },
 
     /** The account with this (canonical) e-mail and its password hash; for checking a password. */

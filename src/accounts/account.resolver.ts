@@ -1,7 +1,11 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { User } from "../db/index.js";
-import { DryRunArg, runWorkflow, type RequestContext } from "../graphql/index.js";
+import {
+  DryRunArg,
+  runWorkflow,
+  type RequestContext,
+  type ViewerAccount,
+} from "../graphql/index.js";
 import type { AccountReads } from "./account.reads.js";
 import {
   LoginInput,
@@ -91,9 +95,8 @@ export class AccountResolver {
     nullable: true,
     description: "The signed-in user, or null when anonymous.",
   })
-  async me(@Ctx() { viewer, accounts }: AccountsContext): Promise<User | null> {
-    const caller = await viewer();
-    return caller ? accounts.reads.user(caller.userId) : null;
+  me(@Ctx() { viewerAccount }: AccountsContext): Promise<ViewerAccount | null> {
+    return viewerAccount();
   }
 }
 
@@ -103,7 +106,7 @@ export class UserSettingsResolver {
   @FieldResolver(() => UserSettingsType, {
     description: "The user's settings; `updateSettings` changes them.",
   })
-  settings(@Root() user: User): UserSettings {
+  settings(@Root() user: Pick<ViewerAccount, "activityNotifications">): UserSettings {
     return { activityNotifications: user.activityNotifications };
   }
 }

@@ -10,7 +10,10 @@ export {
   createRequestContext,
   type RequestContext,
   type ResponseNotes,
+  type SessionLookup,
   type Viewer,
+  type ViewerAccount,
+  type ViewerWithAccount,
 } from "./context.js";
 export {
   DryRunArg,
