@@ -8,7 +8,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express } from "express";
@@ -181,6 +184,9 @@ export async function createApiServer({
       ...observability.apolloPlugins,
       httpStatusFromErrors(),
       responseExtensions(),
+      // No cache hints (no @cacheControl, no Cache-Control on answers that depend on the
+      // caller): without this, Apollo wraps every field's resolver to collect them.
+      ApolloServerPluginCacheControlDisabled(),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -189,6 +195,8 @@ export async function createApiServer({
   await apollo.start();
 
   app.disable("x-powered-by");
+  // No ETag: answers to POSTed GraphQL are not revalidated; Express would hash each one.
+  app.disable("etag");
   app.use(http.refuseOnClosingSockets);
   app.set("trust proxy", config.trustProxy);
   // Before the logs, so that their lines carry the request's trace id.

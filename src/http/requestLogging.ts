@@ -18,15 +18,28 @@ export function requestLogging(logger: Logger): RequestHandler {
     return pinoHttp({ logger, autoLogging: { ignore: (req) => PROBES.has(req.url ?? "") } });
   }
   let lastId = 0;
+  // `req.log` is a getter on the app's request prototype (Express gives each app its own),
+  // defined once: defining it on every request cost more than the rest of this middleware.
+  const withGetter = new WeakSet<object>();
+  const madeLoggers = new WeakMap<object, Logger>();
   return (req, _res, next) => {
-    const id = ++lastId;
-    let requestLogger: Logger | undefined;
-    req.id = id;
-    Object.defineProperty(req, "log", {
-      configurable: true,
-      get: () =>
-        (requestLogger ??= logger.child({ req: { id, method: req.method, url: req.url } })),
-    });
+    req.id = ++lastId;
+    const prototype = Object.getPrototypeOf(req) as object;
+    if (!withGetter.has(prototype)) {
+      withGetter.add(prototype);
+      Object.defineProperty(prototype, "log", {
+        configurable: true,
+        get(this: typeof req): Logger {
+          let requestLogger = madeLoggers.get(this);
+          if (requestLogger === undefined) {
+            const bindings = { req: { id: this.id, method: this.method, url: this.url } };
+            requestLogger = logger.child(bindings);
+            madeLoggers.set(this, requestLogger);
+          }
+          return requestLogger;
+        },
+      });
+    }
     next();
   };
 }
