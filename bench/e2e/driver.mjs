@@ -76,26 +76,31 @@ async function rawPg() {
 async function prismaTransaction() {
   const { openDatabase } = await import("../../dist/db/index.js");
   const database = await openDatabase({ kind: "postgres", url, poolSize });
-  // The workflow's three use cases, written out by hand (createActivity.workflow.ts).
+  // The workflow's three use cases, written out by hand as createActivity.workflow.ts's
+  // steps write them (raw SQL through the transaction client, Prisma's $queryRaw).
   async function createActivity(userId) {
     const input = newActivity(userId);
     await database.prisma.$transaction(
       async (tx) => {
         const { type, title, description, durationMinutes, distanceKm, activityDate } = input;
-        const activity = await tx.activity.create({
-          data: { userId, type, title, description, durationMinutes, distanceKm, activityDate },
-        });
+        const [activity] = await tx.$queryRaw`
+          INSERT INTO activities (id, user_id, activity_type, title, description, duration_minutes,
+            distance_km, activity_date, updated_at)
+          VALUES (gen_random_uuid(), ${userId}::uuid, ${type}, ${title}, ${description},
+            ${durationMinutes}::integer, ${distanceKm}::numeric, ${activityDate}::timestamptz, now())
+          RETURNING id::text, user_id::text AS "userId", activity_type AS type, title,
+            description, duration_minutes AS "durationMinutes", distance_km::float8 AS "distanceKm",
+            activity_date AS "activityDate", created_at AS "createdAt", updated_at AS "updatedAt"`;
         const message = `Activity logged: ${activity.title}`;
         await tx.$queryRaw`
           INSERT INTO notifications (id, user_id, message)
           SELECT gen_random_uuid(), id, ${message} FROM users
           WHERE id = ${userId}::uuid AND activity_notifications
           RETURNING id::text`;
-        await tx.userStats.update({
-          where: { userId },
-          data: { totalActivities: { increment: 1 } },
-          select: { totalActivities: true },
-        });
+        await tx.$queryRaw`
+          UPDATE user_stats SET total_activities = total_activities + 1, updated_at = now()
+          WHERE user_id = ${userId}::uuid
+          RETURNING total_activities AS "totalActivities"`;
       },
       { isolationLevel: "ReadCommitted", timeout: 5_000 },
     );

@@ -78,6 +78,41 @@ describe("createActivity", () => {
     });
   });
 
+  it("stores what it answers: the row read back equals the payload, to the column's precision", async () => {
+    const response = await graphql<{ createActivity: { activity: Record<string, unknown> } }>(
+      api.graphqlUrl,
+      CREATE_ACTIVITY,
+      {
+        input: {
+          ...validInput,
+          distanceKm: 12.3456, // numeric(9, 3): kept as 12.346
+          activityDate: "2026-01-02T03:04:05.678Z",
+        },
+      },
+      { token: user.sessionToken },
+    );
+    expect(response.errors).toBeUndefined();
+    const activity = response.data!.createActivity.activity;
+    expect(activity).toMatchObject({
+      distanceKm: 12.346,
+      activityDate: "2026-01-02T03:04:05.678Z",
+    });
+    const row = await api.database.prisma.activity.findUniqueOrThrow({
+      where: { id: activity.id as string },
+    });
+    expect({
+      id: row.id,
+      type: row.type,
+      title: row.title,
+      description: row.description,
+      durationMinutes: row.durationMinutes,
+      distanceKm: row.distanceKm?.toNumber(),
+      activityDate: row.activityDate.toISOString(),
+      createdAt: row.createdAt.toISOString(),
+    }).toEqual(activity);
+    expect(row.userId).toBe(user.userId);
+  });
+
   it("defaults the activity date to now and leaves optional fields empty", async () => {
     const startedAt = Date.now();
     const response = await graphql<{ createActivity: { activity: Record<string, unknown> } }>(

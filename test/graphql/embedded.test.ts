@@ -7,13 +7,27 @@ describe("the API on the embedded database", () => {
 
   it("registers, logs an activity and shows it in me", async () => {
     const user = await registerUser(api.graphqlUrl);
-    const created = await graphql(
+    const created = await graphql<{ createActivity: { activity: Record<string, unknown> } }>(
       api.graphqlUrl,
       CREATE_ACTIVITY,
-      { input: { type: "row", title: "Erg intervals", distanceKm: 5 } },
+      {
+        input: {
+          type: "row",
+          title: "Erg intervals",
+          distanceKm: 5.0125, // numeric(9, 3): 5.013
+          durationMinutes: 30,
+          activityDate: "2026-01-02T03:04:05.678Z",
+        },
+      },
       { token: user.sessionToken },
     );
     expect(created.errors).toBeUndefined();
+    expect(created.data!.createActivity.activity).toMatchObject({
+      distanceKm: 5.013,
+      durationMinutes: 30,
+      activityDate: "2026-01-02T03:04:05.678Z",
+      description: null,
+    });
     const me = await graphql<{
       me: { stats: { totalActivities: number }; notifications: { message: string }[] };
     }>(api.graphqlUrl, ME, {}, { token: user.sessionToken });
