@@ -12,6 +12,7 @@ import { describeDatabase } from "./db/config.js";
 // opening first, and they load while it does.
 // eslint-disable-next-line no-restricted-imports
 import { openDatabase } from "./db/database.js";
+import { limitHeapGrowth } from "./support/heapGrowth.js";
 
 function readConfig(): AppConfig {
   try {
@@ -26,6 +27,7 @@ function readConfig(): AppConfig {
 }
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const config = readConfig();
   const opening = openDatabase(config.database);
   opening.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
