@@ -74,3 +74,14 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("the %s database", (kind) 
     expect(levels).toEqual([{ transaction_isolation: "repeatable read" }]);
   });
 });
+
+describe("the embedded database's settings", () => {
+  const database = useTestDatabase("embedded");
+
+  it("keeps 16 MB of shared buffers, which live in its thread's memory for good", async () => {
+    const [row] = await database.prisma.$queryRaw<
+      { shared_buffers: string }[]
+    >`SHOW shared_buffers`;
+    expect(row?.shared_buffers).toBe("16MB");
+  });
+});
