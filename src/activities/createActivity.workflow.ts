@@ -25,10 +25,10 @@ export class UserStatsMissingError extends Error {
  * Writes the activity row; the activity travels on, for the notification and the payload.
  *
  * The three steps write with `$queryRaw`, not Prisma's model API (`tx.activity.create`):
- * this is the API's hottest write, and the model API compiles and renders each call
- * (`npm run bench:profile`): in-process, the same workflow took 0.83 times the CPU per run
- * of the model API's, with 1.15 times the throughput, at 16 clients (bench/README.md). The
- * statements are checked against the schema by the tests, on both databases.
+ * this is the API's hottest write, and the model API plans and renders each call. With
+ * raw statements the workflow took 0.72 times the CPU per run, at 1.26 times the throughput
+ * (in-process, 16 clients; bench/README.md, "Where the time goes"). The statements are
+ * checked against the schema by the tests, on both databases.
  */
 const createActivity = defineUseCase({
   name: "CreateActivity",
