@@ -259,9 +259,11 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       });
     if (signal?.aborted) throw aborted();
 
-    const runId = randomUUID();
-    observer?.begin(runId, options);
-    const runLogger = lazyChild(logger, { workflow: workflow.name, runId });
+    // Made when a log line or the observer needs it: a UUID is most of a kilobyte.
+    let runId: string | undefined;
+    const idOfRun = () => (runId ??= randomUUID());
+    if (observer !== undefined) observer.begin(idOfRun(), options);
+    const runLogger = lazyChild(logger, () => ({ workflow: workflow.name, runId: idOfRun() }));
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
     const recovered: RecoveredFailure[] = [];

@@ -17,11 +17,13 @@ export interface Deadline {
   /** Stops the timer; call when the run is over. */
   dispose(): void;
   /**
-   * Settles like `work`, or rejects with the signal's reason as soon as it aborts, whichever
-   * comes first. `work` keeps running after an abort; its later result or rejection is
-   * consumed here, so it can never become an unhandled rejection.
+   * Calls `start` (a synchronous throw becomes a rejection) and settles like what it
+   * returns, or rejects with the signal's reason as soon as it aborts, whichever comes
+   * first; after the abort, starts nothing. The work keeps running after an abort; its
+   * later result or rejection is consumed here, so it can never become an unhandled
+   * rejection.
    */
-  race<T>(work: Promise<T>): Promise<T>;
+  run<T>(start: () => T | PromiseLike<T>): Promise<T>;
 }
 
 /**
@@ -42,22 +44,29 @@ export function startDeadline(
     }
   };
   const timer = setTimeout(expire, timeoutMs);
-  // One listener for the whole attempt, made when the first step starts, rather than one
-  // added and removed per step (EventTarget's are slow: about 10 µs a step in profiles).
-  let stopped: Promise<never> | undefined;
-  const whenStopped = () => {
-    if (stopped !== undefined) return stopped;
-    const { signal } = controller;
-    stopped = new Promise<never>((_, reject) => {
-      if (signal.aborted) reject(signal.reason);
-      else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-    });
-    stopped.catch(() => {});
-    return stopped;
-  };
+  // One abort listener for the whole attempt, added when the first step starts, and one
+  // promise per step: EventTarget listeners added and removed per step, or Promise.race
+  // (an array, an iterator and a promise per element), cost more than the rest of a step
+  // in profiles. Steps run one at a time, so one slot holds the step being waited for.
+  let rejectWaiting: ((reason: unknown) => void) | undefined;
+  let listening = false;
+  const stopWaiting = () => rejectWaiting?.(controller.signal.reason);
   return {
     signal: controller.signal,
-    race: <T>(work: Promise<T>) => Promise.race([work, whenStopped()]),
+    run<T>(start: () => T | PromiseLike<T>): Promise<T> {
+      const { signal } = controller;
+      if (signal.aborted) return Promise.reject(signal.reason as Error);
+      if (!listening) {
+        listening = true;
+        signal.addEventListener("abort", stopWaiting, { once: true });
+      }
+      return new Promise<T>((resolve, reject) => {
+        rejectWaiting = reject;
+        const started = start();
+        if (isThenable(started)) started.then(resolve, reject);
+        else resolve(started);
+      });
+    },
     expired() {
       if (!controller.signal.aborted && performance.now() >= endsAt) expire();
       return controller.signal.aborted;
@@ -85,4 +94,8 @@ export function abortWhenCallerAborts(
   if (signal.aborted) onAbort();
   else signal.addEventListener("abort", onAbort, { once: true });
   return () => signal.removeEventListener("abort", onAbort);
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }

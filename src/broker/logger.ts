@@ -33,11 +33,11 @@ const ignore = () => {};
 
 /**
  * `parent.child(bindings)`, made only when something is logged through it at a level that
- * is on (or it is used otherwise). pino serializes a child's bindings when it is made:
+ * is on (or it is used otherwise); `bindings` may be a function, called then. pino serializes a child's bindings when it is made:
  * a run makes one logger per run, attempt and step, which a run whose lines all fall
  * below the level (production at `warn`) would pay for and never use.
  */
-export function lazyChild(parent: Logger, bindings: pino.Bindings): Logger {
+export function lazyChild(parent: Logger, bindings: pino.Bindings | (() => pino.Bindings)): Logger {
   let child: Logger | undefined;
   return new Proxy(parent, {
     get(_target, key) {
@@ -45,7 +45,7 @@ export function lazyChild(parent: Logger, bindings: pino.Bindings): Logger {
         if (LEVEL_METHODS.has(key) && !parent.isLevelEnabled(key)) return ignore;
         if (key === "isLevelEnabled") return (level: string) => parent.isLevelEnabled(level);
       }
-      child ??= parent.child(bindings);
+      child ??= parent.child(typeof bindings === "function" ? bindings() : bindings);
       const value: unknown = Reflect.get(child, key, child);
       return typeof value === "function" ? value.bind(child) : value;
     },
