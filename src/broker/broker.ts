@@ -299,10 +299,12 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     // Stage 3: attempt the transaction, and re-attempt it after write conflicts.
     for (let attempt = 1; ; attempt++) {
       const attemptLogger = lazyChild(runLogger, { attempt });
-      attemptLogger.debug(
-        { isolationLevel: options.isolationLevel, timeoutMs: options.timeout },
-        "attempt started",
-      );
+      if (logger.isLevelEnabled("debug")) {
+        attemptLogger.debug(
+          { isolationLevel: options.isolationLevel, timeoutMs: options.timeout },
+          "attempt started",
+        );
+      }
       const attemptObserver = observer?.attempt(attempt);
       try {
         // Every field written out: a literal that opens with a spread and goes on with
@@ -331,11 +333,16 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           observer: attemptObserver,
         });
         const durationMs = elapsedMs(startedAt);
-        const outcome = dryRun ? "dry-run-rolled-back" : "committed";
-        attemptLogger.info(
-          { outcome, attempts: attempt, durationMs },
-          dryRun ? "workflow dry run rolled back" : "workflow committed",
-        );
+        if (logger.isLevelEnabled("info")) {
+          attemptLogger.info(
+            {
+              outcome: dryRun ? "dry-run-rolled-back" : "committed",
+              attempts: attempt,
+              durationMs,
+            },
+            dryRun ? "workflow dry run rolled back" : "workflow committed",
+          );
+        }
         return {
           output,
           attempts: attempt,
