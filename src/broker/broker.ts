@@ -267,7 +267,16 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
     const recovered: RecoveredFailure[] = [];
-    const stage = { workflow, timings, recovered, savepoint, stepPrefix: "", refuseNestedRuns };
+    const logsSteps = logger.isLevelEnabled("debug");
+    const stage = {
+      workflow,
+      timings,
+      recovered,
+      savepoint,
+      stepPrefix: "",
+      refuseNestedRuns,
+      logsSteps,
+    };
 
     // Stage 2: the steps that come before the transaction, once, whatever the retries.
     const split = workflow.steps.findIndex((step) => step.beforeTransaction !== true);
@@ -316,6 +325,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           savepoint,
           stepPrefix: "",
           refuseNestedRuns,
+          logsSteps,
           client,
           steps: transactional,
           available: prepared.available,

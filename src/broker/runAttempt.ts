@@ -77,6 +77,8 @@ export interface Stage<Tx> {
   recovered: RecoveredFailure[];
   /** Told of each step and of the transaction's start, when the run is traced or reported. */
   observer?: StageObserver | undefined;
+  /** Whether `logger` writes debug lines (a line per step). */
+  logsSteps: boolean;
   /** Whether a `broker.run` started by the steps is refused (BrokerConfig.refuseNestedRuns). */
   refuseNestedRuns: boolean;
 }
@@ -316,7 +318,7 @@ function stepEnded<Tx>(
   const durationMs = elapsedMs(startedAt);
   stage.timings.push({ name, durationMs, attempt });
   stage.observer?.stepEnded(span, name, attempt, outcome, startedAt, durationMs, error);
-  if (stage.logger.isLevelEnabled("debug")) {
+  if (stage.logsSteps) {
     logger.debug(
       { durationMs, outcome, ...(error === undefined ? {} : { err: error }) },
       `step ${outcome}`,

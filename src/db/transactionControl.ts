@@ -46,6 +46,21 @@ const LONE_ROLLBACK = /^\s*rollback\s*;?\s*$/i;
  * not statements.
  */
 export function transactionControlIn(sql: string): string | undefined {
+  // A run sends the same few statements again and again: their verdicts are kept (the
+  // scan below took more CPU per statement than the rest of the guard, in profiles).
+  const known = verdicts.get(sql);
+  if (known !== undefined) return known === NONE ? undefined : known;
+  const verdict = scanForControl(sql);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(sql, verdict ?? NONE);
+  return verdict;
+}
+
+const NONE = "";
+const MAX_VERDICTS = 500;
+const verdicts = new Map<string, string>();
+
+function scanForControl(sql: string): string | undefined {
   if (!MAY_CONTROL.test(sql)) return undefined;
   for (const statement of sql.replace(QUOTED_OR_COMMENT, " ").split(";")) {
     const control = CONTROL_STATEMENT.exec(statement.trim())?.[0];
