@@ -56,27 +56,27 @@ for (const kind of ["postgres", "embedded"] satisfies DatabaseKind[]) {
     bench("the same writes in prisma.$transaction by hand", async () => {
       const { database, userId } = await ready();
       const input = activity(userId);
+      // As createActivity.workflow.ts's steps write them: SQL through the transaction client.
       await database.prisma.$transaction(
         async (tx) => {
-          await tx.activity.create({
-            data: {
-              userId,
-              type: input.type,
-              title: input.title,
-              durationMinutes: input.durationMinutes,
-              distanceKm: input.distanceKm,
-              activityDate: input.activityDate,
-            },
-          });
+          const { type, title, description, durationMinutes, distanceKm, activityDate } = input;
+          await tx.$queryRaw`
+            INSERT INTO activities (id, user_id, activity_type, title, description, duration_minutes,
+              distance_km, activity_date, updated_at)
+            VALUES (gen_random_uuid(), ${userId}::uuid, ${type}, ${title}, ${description},
+              ${durationMinutes}::integer, ${distanceKm}::numeric, ${activityDate}::timestamptz, now())
+            RETURNING id::text, user_id::text AS "userId", activity_type AS type, title, description,
+              duration_minutes AS "durationMinutes", distance_km::float8 AS "distanceKm",
+              activity_date AS "activityDate", created_at AS "createdAt", updated_at AS "updatedAt"`;
           await tx.$queryRaw`
             INSERT INTO notifications (id, user_id, message)
             SELECT gen_random_uuid(), id, ${"Activity logged: Bench"} FROM users
             WHERE id = ${userId}::uuid AND activity_notifications
             RETURNING id::text`;
-          await tx.userStats.update({
-            where: { userId },
-            data: { totalActivities: { increment: 1 } },
-          });
+          await tx.$queryRaw`
+            UPDATE user_stats SET total_activities = total_activities + 1, updated_at = now()
+            WHERE user_id = ${userId}::uuid
+            RETURNING total_activities AS "totalActivities"`;
         },
         { isolationLevel: "ReadCommitted" },
       );
