@@ -380,7 +380,8 @@ describe("example web app", () => {
 
     await submitCredentials(email, PASSWORD, "Log in");
     await currentPage().getByRole("heading", { name: "Your activities" }).waitFor();
-    expect(await currentPage().getByText(email).count()).toBe(1);
+    // The heading comes with the page, the e-mail with `me`'s answer: wait for that.
+    await expect.poll(() => currentPage().getByText(email).count()).toBe(1);
   });
 
   it("goes back to the login screen when the server rejects the session (UNAUTHENTICATED)", async () => {
