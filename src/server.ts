@@ -229,7 +229,7 @@ export async function createApiServer({
               request: req.method === "GET" ? req.query : (req.body ?? {}),
               logger: () => req.log,
               clientAddress: () => req.ip ?? req.socket.remoteAddress ?? "unknown",
-              signal: abortedWhenClientLeaves(res),
+              signal: () => abortedWhenClientLeaves(res),
               account: accounts.services.reads.account,
             },
             req.headers.authorization,

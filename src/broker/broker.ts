@@ -267,7 +267,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     const startedAt = performance.now();
     const timings: StepTiming[] = [];
     const recovered: RecoveredFailure[] = [];
-    const logsSteps = logger.isLevelEnabled("debug");
+    const logsDebug = logger.isLevelEnabled("debug");
     const stage = {
       workflow,
       timings,
@@ -275,7 +275,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       savepoint,
       stepPrefix: "",
       refuseNestedRuns,
-      logsSteps,
+      logsDebug,
     };
 
     // Stage 2: the steps that come before the transaction, once, whatever the retries.
@@ -308,7 +308,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     // Stage 3: attempt the transaction, and re-attempt it after write conflicts.
     for (let attempt = 1; ; attempt++) {
       const attemptLogger = lazyChild(runLogger, { attempt });
-      if (logger.isLevelEnabled("debug")) {
+      if (logsDebug) {
         attemptLogger.debug(
           { isolationLevel: options.isolationLevel, timeoutMs: options.timeout },
           "attempt started",
@@ -325,7 +325,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
           savepoint,
           stepPrefix: "",
           refuseNestedRuns,
-          logsSteps,
+          logsDebug,
           client,
           steps: transactional,
           available: prepared.available,

@@ -77,8 +77,8 @@ export interface Stage<Tx> {
   recovered: RecoveredFailure[];
   /** Told of each step and of the transaction's start, when the run is traced or reported. */
   observer?: StageObserver | undefined;
-  /** Whether `logger` writes debug lines (a line per step). */
-  logsSteps: boolean;
+  /** Whether `logger` writes debug lines (a line per step, among others). */
+  logsDebug: boolean;
   /** Whether a `broker.run` started by the steps is refused (BrokerConfig.refuseNestedRuns). */
   refuseNestedRuns: boolean;
 }
@@ -273,7 +273,7 @@ async function runUseCase<Tx>(
   ) as StepContext<Tx>;
   const startedAt = performance.now();
   const span = stage.observer?.stepStarted(name, attempt);
-  const step$ = { stage, name, attempt, startedAt, span, logger };
+  const running = { stage, name, attempt, startedAt, span, logger };
   let output: unknown;
   try {
     output = await deadline.run(
@@ -284,18 +284,18 @@ async function runUseCase<Tx>(
   } catch (thrown) {
     // Once the deadline has passed, whatever the step did next is moot: the run timed out.
     if (deadline.signal.aborted) {
-      stepEnded(step$, "timed-out");
+      stepEnded(running, "timed-out");
       throw thrown;
     }
-    throw stepFailed(step$, toError(thrown));
+    throw stepFailed(running, toError(thrown));
   }
   if (!isOutput(output)) {
     throw stepFailed(
-      step$,
+      running,
       new Error(`The use case returned ${describeOutput(output)} instead of an object`),
     );
   }
-  stepEnded(step$, "succeeded");
+  stepEnded(running, "succeeded");
   return output;
 }
 
@@ -318,7 +318,7 @@ function stepEnded<Tx>(
   const durationMs = elapsedMs(startedAt);
   stage.timings.push({ name, durationMs, attempt });
   stage.observer?.stepEnded(span, name, attempt, outcome, startedAt, durationMs, error);
-  if (stage.logsSteps) {
+  if (stage.logsDebug) {
     logger.debug(
       { durationMs, outcome, ...(error === undefined ? {} : { err: error }) },
       `step ${outcome}`,
