@@ -1,7 +1,7 @@
 // Internal to the broker: the steps of a run that come before its transaction.
-import { abortWhenCallerAborts, startDeadline, type StepProgress } from "./deadline.js";
+import { abortWhenCallerAborts, startDeadline } from "./deadline.js";
 import { runAsSteps } from "./runGuard.js";
-import { runSteps, type Stage } from "./runAttempt.js";
+import { runStage, type Stage, type StageProgress } from "./runAttempt.js";
 
 /**
  * Runs the steps marked `beforeTransaction` (CPU-heavy work, reads that must not hold a
@@ -16,7 +16,7 @@ export async function runBeforeTransaction<Tx>(
   signal: AbortSignal | undefined,
 ): Promise<{ available: object; result: object }> {
   if (stage.steps.length === 0) return { available: stage.available, result: stage.result };
-  const progress: StepProgress = { step: stage.steps[0]?.name };
+  const progress: StageProgress = { step: stage.steps[0]?.name, running: undefined };
   const stop = new AbortController();
   const detach = abortWhenCallerAborts(signal, stop, stage.workflow.name, progress);
   const deadline = startDeadline(timeoutMs, stop, stage.workflow.name, progress);
@@ -24,7 +24,7 @@ export async function runBeforeTransaction<Tx>(
     const result = await runAsSteps(
       stage.workflow.name,
       progress,
-      () => runSteps(stage, undefined, deadline, progress),
+      () => runStage(stage, undefined, deadline, progress),
       stage.refuseNestedRuns,
     );
     const available = { ...stage.available, ...result };

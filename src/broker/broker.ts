@@ -73,6 +73,18 @@ export interface WorkflowDescription {
   options: ResolvedTransactionOptions;
 }
 
+/** A workflow as a broker registered it, with what its runs need worked out once. */
+interface Registration<Tx> {
+  workflow: SomeWorkflow<Tx>;
+  /** Its options: the workflow's, then the broker's defaults, then the built-in ones. */
+  options: ResolvedTransactionOptions;
+  /** How errors about one of its runs begin. */
+  where: string;
+  /** The steps that run before its transaction, once per run; then the transaction's. */
+  beforeTransaction: UseCase<Tx, object, object>[];
+  transactional: UseCase<Tx, object, object>[];
+}
+
 /** Runs workflows, each in one transaction. */
 export interface Broker<Tx> {
   /**
@@ -173,10 +185,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     );
   }
   checkTransactionOptions(defaults, "the broker defaults");
-  const registry = new Map<
-    string,
-    { workflow: SomeWorkflow<Tx>; options: ResolvedTransactionOptions }
-  >();
+  const registry = new Map<string, Registration<Tx>>();
   for (const workflow of workflows) {
     if (!isDefinedWorkflow(workflow)) {
       throw new InvalidWorkflowError("createBroker: every workflow must come from defineWorkflow");
@@ -185,9 +194,15 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       throw new InvalidWorkflowError(`createBroker: two workflows are named "${workflow.name}"`);
     }
     const where = `workflow "${workflow.name}"`;
+    // Split once here, not on every run: slicing the workflow's frozen step list took a
+    // run's bookkeeping longer than the rest of it, in a profile of createActivity.
+    const split = workflow.steps.findIndex((step) => step.beforeTransaction !== true);
     registry.set(workflow.name, {
       workflow,
       options: resolveTransactionOptions([workflow.options, defaults], where),
+      where: `a run of ${where}`,
+      beforeTransaction: workflow.steps.slice(0, split) as UseCase<Tx, object, object>[],
+      transactional: workflow.steps.slice(split) as UseCase<Tx, object, object>[],
     });
   }
   const logger = createBrokerLogger(config.logger);
@@ -218,7 +233,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       const name = isDefinedWorkflow(workflow) ? `"${workflow.name}"` : "given";
       throw new InvalidWorkflowError(`The workflow ${name} is not registered with this broker`);
     }
-    const where = `a run of workflow "${workflow.name}"`;
+    const { where } = registered;
     if (typeof input !== "object" || input === null) {
       throw new InvalidWorkflowError(`${where}: the input must be an object`);
     }
@@ -228,17 +243,16 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         `${where}: it was given an idempotency key, but the broker has no idempotency store`,
       );
     }
-    return { ...registered, where };
+    return registered;
   }
 
-  type CheckedRequest = ReturnType<typeof checkRequest>;
-
   async function execute(
-    { workflow, options: registeredOptions, where }: CheckedRequest,
+    registration: Registration<Tx>,
     input: object,
     overrides: RunOptions | undefined,
     observer: RunObserver | undefined,
   ): Promise<WorkflowRun<object>> {
+    const { workflow, transactional } = registration;
     // Stage 1: the options this run uses (the request was checked). Nothing has touched the database yet.
     const signal = overrides?.signal;
     const dryRun = overrides?.dryRun ?? false;
@@ -249,8 +263,8 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       overrides?.timeout === undefined &&
       overrides?.maxWait === undefined &&
       overrides?.retry === undefined
-        ? registeredOptions
-        : resolveTransactionOptions([overrides, registeredOptions], where);
+        ? registration.options
+        : resolveTransactionOptions([overrides, registration.options], registration.where);
     const aborted = () =>
       new WorkflowAbortedError({
         workflow: workflow.name,
@@ -268,25 +282,21 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
     const timings: StepTiming[] = [];
     const recovered: RecoveredFailure[] = [];
     const logsDebug = logger.isLevelEnabled("debug");
-    const stage = {
-      workflow,
-      timings,
-      recovered,
-      savepoint,
-      stepPrefix: "",
-      refuseNestedRuns,
-      logsDebug,
-    };
 
     // Stage 2: the steps that come before the transaction, once, whatever the retries.
-    const split = workflow.steps.findIndex((step) => step.beforeTransaction !== true);
     let prepared: { available: object; result: object } = { available: input, result: {} };
-    if (split !== 0)
+    if (registration.beforeTransaction.length > 0)
       try {
         prepared = await runBeforeTransaction(
           {
-            ...stage,
-            steps: workflow.steps.slice(0, split) as UseCase<Tx, object, object>[],
+            workflow,
+            timings,
+            recovered,
+            savepoint,
+            stepPrefix: "",
+            refuseNestedRuns,
+            logsDebug,
+            steps: registration.beforeTransaction,
             available: input,
             result: {},
             attempt: 1,
@@ -303,7 +313,6 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
         );
         throw error;
       }
-    const transactional = workflow.steps.slice(split);
 
     // Stage 3: attempt the transaction, and re-attempt it after write conflicts.
     for (let attempt = 1; ; attempt++) {
@@ -429,7 +438,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
    * result in its transaction.
    */
   async function executeOnce(
-    request: CheckedRequest,
+    request: Registration<Tx>,
     input: object,
     options: RunOptions & { idempotency: IdempotencyKey },
     store: IdempotencyStore<Tx>,
@@ -473,7 +482,7 @@ export function createBroker<Tx>(config: BrokerConfig<Tx>): Broker<Tx> {
       input: NoInfer<Input>,
       options?: RunOptions,
     ): Promise<WorkflowRun<Result>> {
-      let request: CheckedRequest;
+      let request: Registration<Tx>;
       try {
         refuseNestedRun(isDefinedWorkflow(workflow) ? workflow.name : "given");
         request = checkRequest(workflow as SomeWorkflow<Tx>, input, options);

@@ -44,10 +44,10 @@ export function startDeadline(
     }
   };
   const timer = setTimeout(expire, timeoutMs);
-  // One abort listener for the whole attempt, added when the first step starts, and one
-  // promise per step: EventTarget listeners added and removed per step, or Promise.race
-  // (an array, an iterator and a promise per element), cost more than the rest of a step
-  // in profiles. Steps run one at a time, so one slot holds the step being waited for.
+  // One abort listener, added by the first `run`, and one promise per `run`: not
+  // Promise.race (an array, an iterator and a promise per element). The broker calls `run`
+  // once per stage of steps (runStage), and one at a time, so one slot holds the work
+  // being waited for.
   let rejectWaiting: ((reason: unknown) => void) | undefined;
   let listening = false;
   const stopWaiting = () => rejectWaiting?.(controller.signal.reason);

@@ -114,8 +114,17 @@ class DryRunRollback {
   constructor(readonly result: object) {}
 }
 
+/** Where a stage got to: the step its stop errors name, and the step in progress. */
+export interface StageProgress extends StepProgress {
+  /**
+   * The use case in progress, until it ends. When the stage is stopped while it runs, the
+   * stage records it as timed out and abandons it (see runStage).
+   */
+  running: RunningStep<unknown> | undefined;
+}
+
 /** Where an attempt got to; read when it fails, to tell what failed. */
-interface Progress extends StepProgress {
+interface Progress extends StageProgress {
   deadline: Deadline | undefined;
   /** Aborts when the attempt must stop: its deadline passed, or its caller aborted. */
   stop: AbortController;
@@ -134,6 +143,7 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
   const progress: Progress = {
     deadline: undefined,
     step: attempt.steps[0]?.name,
+    running: undefined,
     stop: new AbortController(),
     committing: false,
   };
@@ -150,7 +160,7 @@ export async function runAttempt<Tx>(attempt: Attempt<Tx>): Promise<object> {
         const result = await runAsSteps(
           workflow.name,
           progress,
-          () => runSteps(attempt, tx, deadline, progress),
+          () => runStage(attempt, tx, deadline, progress),
           attempt.refuseNestedRuns,
         );
         if (attempt.idempotency) {
@@ -217,18 +227,47 @@ function settledOrStopped<R, Tx>(
 }
 
 /**
- * Runs `stage`'s steps in order and resolves with the run's result so far (the stage's
- * starting result merged with each step's output). `tx` is the transaction the steps get;
- * undefined for the steps that run before it (which get no `tx` at all).
+ * Runs `stage`'s steps (runSteps) and settles like them, unless the deadline passes or the
+ * caller aborts first: then it rejects at once with the reason, having recorded the step in
+ * progress as timed out, and abandons that step (whatever it does next is consumed and
+ * ignored). In a transaction, the rollback then starts without waiting for the step.
+ *
+ * One race for the whole stage, not one per step: the stop is the same for every step,
+ * and a promise and an abort race per step cost a run more than its bookkeeping.
  */
-export async function runSteps<Tx>(
+export async function runStage<Tx>(
   stage: Stage<Tx>,
   tx: Tx | undefined,
   deadline: Deadline,
-  progress: StepProgress,
+  progress: StageProgress,
+): Promise<object> {
+  try {
+    return await deadline.run(() => runSteps(stage, tx, deadline, progress));
+  } catch (error) {
+    const abandoned = progress.running;
+    if (abandoned !== undefined && deadline.signal.aborted) {
+      progress.running = undefined;
+      stepEnded(abandoned, "timed-out");
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs `stage`'s steps in order and resolves with the run's result so far (the stage's
+ * starting result merged with each step's output). `tx` is the transaction the steps get;
+ * undefined for the steps that run before it (which get no `tx` at all). Stopping it at
+ * the deadline is runStage's work; here, no step starts after the deadline.
+ */
+async function runSteps<Tx>(
+  stage: Stage<Tx>,
+  tx: Tx | undefined,
+  deadline: Deadline,
+  progress: StageProgress,
 ): Promise<object> {
   let available: object = { ...stage.available };
-  let result: object = { ...stage.result };
+  // Only this function sees `result` until it returns it: outputs are merged into it in place.
+  const result: object = { ...stage.result };
   for (const step of stage.steps) {
     // Stage 1: no step starts after the deadline.
     const name = stage.stepPrefix + step.name;
@@ -239,10 +278,11 @@ export async function runSteps<Tx>(
     const nested = nestedWorkflowOf(step);
     const output =
       nested === undefined
-        ? await runUseCase(stage, step, name, available, tx, deadline)
+        ? await runUseCase(stage, step, name, available, tx, deadline, progress)
         : await runNestedWorkflow(stage, nested, name, available, tx, deadline, progress);
+    // A new object for the next step: the steps before it keep the input they were given.
     available = { ...available, ...output };
-    result = { ...result, ...output };
+    Object.assign(result, output);
   }
 
   // Stage 3: end only before the deadline (for the transaction: commit only then).
@@ -251,7 +291,7 @@ export async function runSteps<Tx>(
   return result;
 }
 
-/** Runs one use case, waiting no longer than the deadline; resolves with its output, checked. */
+/** Runs one use case; resolves with its output, checked. */
 async function runUseCase<Tx>(
   stage: Stage<Tx>,
   step: UseCase<Tx, object, object>,
@@ -259,36 +299,42 @@ async function runUseCase<Tx>(
   input: object,
   tx: Tx | undefined,
   deadline: Deadline,
+  progress: StageProgress,
 ): Promise<object> {
   const { workflow, attempt } = stage;
   const logger = lazyChild(stage.logger, { step: name });
   // One literal, `tx` first when there is one, no getters, no spread: a literal that opens
-  // with a spread and goes on with more keys took V8 2 µs a step to build and freeze, one
-  // with a getter ten times the memory (a property map of its own).
+  // with a spread and goes on with more keys took V8 2 µs a step to build, one with a
+  // getter ten times the memory (a property map of its own). Not frozen (its type is
+  // read-only): each step gets its own, and freezing it was a runtime call per step.
   const signal = deadline.signal;
-  const context = Object.freeze(
+  const context = (
     tx === undefined
       ? { signal, workflow: workflow.name, step: name, attempt, logger }
-      : { tx, signal, workflow: workflow.name, step: name, attempt, logger },
+      : { tx, signal, workflow: workflow.name, step: name, attempt, logger }
   ) as StepContext<Tx>;
   const startedAt = performance.now();
   const span = stage.observer?.stepStarted(name, attempt);
-  const running = { stage, name, attempt, startedAt, span, logger };
+  const running: RunningStep<Tx> = { stage, name, attempt, startedAt, span, logger };
+  progress.running = running as RunningStep<unknown>;
   let output: unknown;
   try {
-    output = await deadline.run(
-      span === undefined
-        ? () => step.run(input, context)
-        : () => inSpan(span, callStep, step, input, context),
-    );
+    output = await (span === undefined
+      ? step.run(input, context)
+      : inSpan(span, callStep, step, input, context));
   } catch (thrown) {
-    // Once the deadline has passed, whatever the step did next is moot: the run timed out.
-    if (deadline.signal.aborted) {
+    // Abandoned when the stage was stopped (runStage recorded it): what it did next is moot.
+    if (progress.running !== running) throw thrown;
+    progress.running = undefined;
+    // It failed because the run was stopped (its statement cancelled, say): a timeout.
+    if (signal.aborted) {
       stepEnded(running, "timed-out");
       throw thrown;
     }
     throw stepFailed(running, toError(thrown));
   }
+  if (progress.running !== running) return {};
+  progress.running = undefined;
   if (!isOutput(output)) {
     throw stepFailed(
       running,
@@ -344,7 +390,7 @@ async function runNestedWorkflow<Tx>(
   input: object,
   tx: Tx | undefined,
   deadline: Deadline,
-  progress: StepProgress,
+  progress: StageProgress,
 ): Promise<object> {
   if (tx === undefined) throw new Error(`The nested workflow "${name}" needs a transaction`);
   const inner = (innerTx: Tx) =>

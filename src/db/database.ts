@@ -101,7 +101,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       $transaction(fn, options = {}) {
         // With an isolation level, always: the adapter takes the scope only from a start
         // that names one (transactionScope.ts). ReadCommitted is both databases' default.
-        const { signal, isolationLevel = "ReadCommitted", ...prismaOptions } = options;
+        const { signal, isolationLevel = "ReadCommitted", timeout, maxWait } = options;
         const scope = { signal, inProgress: true };
         const work: typeof fn = async (tx) => {
           try {
@@ -111,7 +111,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
           }
         };
         return runInTransactionScope(scope, () =>
-          prisma.$transaction(work, { ...prismaOptions, isolationLevel }),
+          prisma.$transaction(work, { isolationLevel, timeout, maxWait }),
         );
       },
     },

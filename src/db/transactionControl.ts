@@ -56,6 +56,51 @@ export function transactionControlIn(sql: string): string | undefined {
   return verdict;
 }
 
+/**
+ * The transaction-control statement a query with arguments opens with (its leading words,
+ * upper-cased), or undefined. Only its first statement can run: both adapters send a query
+ * with arguments over the extended protocol, where PostgreSQL refuses a second statement
+ * ("cannot insert multiple commands into a prepared statement"). So only the words after
+ * any leading whitespace and comments are read, which costs next to nothing; a run's
+ * statements mostly have arguments.
+ */
+export function leadingTransactionControl(sql: string): string | undefined {
+  LEADING_CONTROL.lastIndex = firstTokenAt(sql);
+  const control = LEADING_CONTROL.exec(sql)?.[0];
+  return control === undefined ? undefined : control.replace(/\s+/g, " ").toUpperCase();
+}
+
+/** Where `sql`'s first token starts: after whitespace and comments (which nest in PostgreSQL). */
+function firstTokenAt(sql: string): number {
+  let at = 0;
+  for (;;) {
+    while (at < sql.length && sql.charCodeAt(at) <= 32) at++;
+    if (sql.startsWith("--", at)) {
+      const lineEnd = sql.indexOf("\n", at);
+      if (lineEnd === -1) return sql.length;
+      at = lineEnd + 1;
+    } else if (sql.startsWith("/*", at)) {
+      let depth = 1;
+      at += 2;
+      while (depth > 0 && at < sql.length) {
+        if (sql.startsWith("/*", at)) {
+          depth++;
+          at += 2;
+        } else if (sql.startsWith("*/", at)) {
+          depth--;
+          at += 2;
+        } else {
+          at++;
+        }
+      }
+    } else {
+      return at;
+    }
+  }
+}
+
+const LEADING_CONTROL = new RegExp(CONTROL_STATEMENT.source.slice(1), "iy");
+
 const NONE = "";
 const MAX_VERDICTS = 500;
 const verdicts = new Map<string, string>();
@@ -83,7 +128,10 @@ export function guardTransactionControl(transaction: Transaction, work: Transact
       throw new TransactionControlError("A statement after a raw ROLLBACK");
     }
     if (!work.inProgress || work.signal?.aborted) return;
-    const statement = transactionControlIn(query.sql);
+    const statement =
+      query.args.length > 0
+        ? leadingTransactionControl(query.sql)
+        : transactionControlIn(query.sql);
     if (statement === undefined) return;
     // A lone ROLLBACK may be Prisma's own, closing a transaction its timer expired: it
     // goes through, and nothing after it does.

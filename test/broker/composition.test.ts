@@ -271,26 +271,32 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("composition on the %s dat
       ["SAVEPOINT mine", "SAVEPOINT"],
       ["RELEASE SAVEPOINT mine", "RELEASE SAVEPOINT"],
       ["PREPARE TRANSACTION 'x'", "PREPARE TRANSACTION"],
-    ])("refuses %j sent through tx, and the run writes nothing", async (sql, statement) => {
-      const userId = await insertUser(database.prisma);
-      let seen: unknown;
-      escape = async (tx) => {
-        try {
-          await tx.$executeRawUnsafe(sql);
-        } catch (error) {
-          seen = error;
-          throw error;
-        }
-      };
-      const error = await broker()
-        .run(escaping, { userId, title: "outer" })
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(WorkflowStepError);
-      expect(String(seen)).toContain(
-        `${statement} sent through a workflow's transaction client was refused`,
-      );
-      expect(await rowCounts(database.prisma, userId)).toMatchObject({ activities: 0 });
-    });
+      // With arguments only the first statement can run, and only it is read.
+      ["/* a /* nested */ comment */ commit -- $1", "COMMIT", [1]],
+      ["-- a comment\n  Rollback TO SAVEPOINT mine -- $1", "ROLLBACK", ["x"]],
+    ])(
+      "refuses %j sent through tx, and the run writes nothing",
+      async (sql, statement, args = []) => {
+        const userId = await insertUser(database.prisma);
+        let seen: unknown;
+        escape = async (tx) => {
+          try {
+            await tx.$executeRawUnsafe(sql, ...args);
+          } catch (error) {
+            seen = error;
+            throw error;
+          }
+        };
+        const error = await broker()
+          .run(escaping, { userId, title: "outer" })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WorkflowStepError);
+        expect(String(seen)).toContain(
+          `${statement} sent through a workflow's transaction client was refused`,
+        );
+        expect(await rowCounts(database.prisma, userId)).toMatchObject({ activities: 0 });
+      },
+    );
 
     it("ends the transaction for good on a raw ROLLBACK: nothing after it is written", async () => {
       const userId = await insertUser(database.prisma);
@@ -310,9 +316,12 @@ describe.each<DatabaseKind>(["postgres", "embedded"])("composition on the %s dat
       });
     });
 
-    it("lets quoted text and comments that mention COMMIT through", async () => {
+    it.each([
+      ["SELECT 'COMMIT' AS word /* END */ -- ROLLBACK", []],
+      ["/* COMMIT */ SELECT $1::text AS word -- ; END", ["ROLLBACK"]],
+    ])("lets quoted text and comments that mention COMMIT through: %j", async (sql, args) => {
       const userId = await insertUser(database.prisma);
-      escape = (tx) => tx.$queryRawUnsafe("SELECT 'COMMIT' AS word /* END */ -- ROLLBACK");
+      escape = (tx) => tx.$queryRawUnsafe(sql, ...args);
       const run = await broker().run(escaping, { userId, title: "outer" });
       expect(run.output).toMatchObject({ escaped: true });
       expect(await rowCounts(database.prisma, userId)).toMatchObject({ activities: 1 });
