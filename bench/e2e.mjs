@@ -5,9 +5,9 @@
 // prints Markdown (medians and min-max over rounds of throughput, p50/p99 latency, CPU per
 // operation, RSS, and the ratios between contenders, with the load average and Node
 // version) on stdout; the same as JSON in bench/results/ (or --json <path>). Progress goes
-// to stderr. Reports; never fails on a number. About 3.5 minutes with the defaults.
+// to stderr. Reports; never fails on a number. About 4 minutes with the defaults.
 //
-//   npm run bench:e2e [-- --rounds 3 --seconds 4 --warmup 1 --clients 1,16 --json out.json]
+//   npm run bench:e2e [-- --rounds 7 --seconds 2 --warmup 1 --clients 1,16 --json out.json]
 //
 // Contenders (bench/README.md says more), each on its own database and process:
 //   raw pg        BEGIN; INSERT activity; SELECT setting; INSERT notification; UPDATE user_stats; COMMIT
@@ -38,8 +38,8 @@ import { markdown, ratios, summarize } from "./e2e/report.mjs";
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: "string", default: "3" },
-    seconds: { type: "string", default: "4" },
+    rounds: { type: "string", default: "7" },
+    seconds: { type: "string", default: "2" },
     warmup: { type: "string", default: "1" },
     clients: { type: "string", default: "1,16" },
     json: { type: "string" },
@@ -327,7 +327,10 @@ async function main() {
     checkpoint("warm-up");
     for (let round = 1; round <= rounds; round++) {
       for (const clients of clientCounts) {
-        for (const workload of workloads) {
+        // A, B, C in odd rounds and C, B, A in even ones: each contender is measured as
+        // often just before its pair as just after it, so a slow drift of the machine
+        // does not favour one side of a ratio.
+        for (const workload of round % 2 === 1 ? workloads : [...workloads].reverse()) {
           const sample = await measure(admin, contenders, workload, clients, seconds);
           samples.push({ round, clients, workload: workload.id, ...sample });
           const errors = Object.values(sample.errors).reduce((a, b) => a + b, 0);
