@@ -4,10 +4,10 @@ import { DateTimeResolver } from "graphql-scalars";
 import { buildSchema } from "type-graphql";
 import { AccountResolver, UserSettingsResolver } from "./accounts/index.js";
 import { ActivityResolver, UserActivityResolver } from "./activities/index.js";
-import { WorkflowResolver } from "./graphql/index.js";
+import { validateArgument, WorkflowResolver } from "./graphql/index.js";
 import { WorkflowRunsResolver } from "./observability/index.js";
 
-/** Builds the API's GraphQL schema from the features' resolvers. Inputs are validated with class-validator. */
+/** Builds the API's GraphQL schema from the features' resolvers. Inputs are validated with class-validator (validateArgument). */
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
@@ -19,7 +19,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowRunsResolver,
     ],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
-    validate: { forbidUnknownValues: false, stopAtFirstError: false },
+    validateFn: validateArgument,
   });
 }
 

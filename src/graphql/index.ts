@@ -36,6 +36,7 @@ export {
   registerFieldLabels,
   rule,
   TEXT_MAX_LENGTH,
+  validateArgument,
 } from "./validation.js";
 export { WorkflowResolver } from "./workflow.resolver.js";
 export { IsolationLevelEnum } from "./workflow.type.js";
