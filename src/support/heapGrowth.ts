@@ -4,10 +4,12 @@ import { setFlagsFromString } from "node:v8";
  * How far V8 lets the old generation grow past what survived its last full collection,
  * in percent. V8's own factor grows the heap up to 4x under a high allocation rate: the
  * API then sat at about 285 MiB RSS after 20,000 requests on PostgreSQL (heap 160 MiB,
- * 50-70 MiB of it live). At 50% it stays near 220 MiB, for no CPU per request that the
- * benchmark could tell from noise (bench/README.md).
+ * 50-70 MiB of it live). At 50% it stayed near 220 MiB, but ran a full collection about
+ * twice a second under load; at 75%, interleaved A/B runs took 6-20% less CPU per
+ * request than at 50% (`me` and createActivity, 16 clients), at no RSS the runs could
+ * tell apart (bench/README.md, "Memory").
  */
-export const HEAP_GROWING_PERCENT = 50;
+export const HEAP_GROWING_PERCENT = 75;
 
 /**
  * Sets V8's heap growing factor for this process, unless the command line or NODE_OPTIONS
