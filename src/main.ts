@@ -27,8 +27,8 @@ function readConfig(): AppConfig {
 }
 
 async function main(): Promise<void> {
-  limitHeapGrowth();
   const config = readConfig();
+  limitHeapGrowth(config.database.kind);
   const opening = openDatabase(config.database);
   opening.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
   // Off unless the OTEL_* variables ask for it: then the SDK loads while the database opens.
