@@ -44,24 +44,16 @@ export function startDeadline(
     }
   };
   const timer = setTimeout(expire, timeoutMs);
-  // One abort listener, added by the first `run`, and one promise per `run`: not
-  // Promise.race (an array, an iterator and a promise per element). The broker calls `run`
-  // once per stage of steps (runStage), and one at a time, so one slot holds the work
-  // being waited for.
-  let rejectWaiting: ((reason: unknown) => void) | undefined;
-  let listening = false;
-  const stopWaiting = () => rejectWaiting?.(controller.signal.reason);
   return {
     signal: controller.signal,
+    // One promise and one abort listener per call, not Promise.race (an array, an
+    // iterator and a promise per element): the broker calls it once per stage of steps
+    // (runStage), not once per step.
     run<T>(start: () => T | PromiseLike<T>): Promise<T> {
       const { signal } = controller;
       if (signal.aborted) return Promise.reject(signal.reason as Error);
-      if (!listening) {
-        listening = true;
-        signal.addEventListener("abort", stopWaiting, { once: true });
-      }
       return new Promise<T>((resolve, reject) => {
-        rejectWaiting = reject;
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
         const started = start();
         if (isThenable(started)) started.then(resolve, reject);
         else resolve(started);

@@ -33,9 +33,10 @@ const ignore = () => {};
 
 /**
  * `parent.child(bindings)`, made only when something is logged through it at a level that
- * is on (or it is used otherwise); `bindings` may be a function, called then. pino serializes a child's bindings when it is made:
- * a run makes one logger per run, attempt and step, which a run whose lines all fall
- * below the level (production at `warn`) would pay for and never use.
+ * is on (or it is used otherwise); `bindings` may be a function, called then. pino
+ * serializes a child's bindings when it is made: a run makes one logger per run, attempt
+ * and step, which a run whose lines all fall below the level (production at `warn`) would
+ * pay for and never use.
  */
 export function lazyChild(parent: Logger, bindings: pino.Bindings | (() => pino.Bindings)): Logger {
   let child: Logger | undefined;
