@@ -75,7 +75,7 @@ const labels = {
   api: "API (HTTP)",
   peer: "peer (HTTP)",
 };
-// In this order within each round: A, B, C, A, B, C ...
+// In this order within odd rounds: A, B, C, A, B, C ...
 const workloads = [
   { id: "raw:createActivity", contender: "raw", operation: "createActivity" },
   { id: "prisma:createActivity", contender: "prisma", operation: "createActivity" },
@@ -85,6 +85,26 @@ const workloads = [
   { id: "api:me", contender: "api", operation: "me" },
   { id: "peer:me", contender: "peer", operation: "me" },
 ];
+/**
+ * And in this order within even rounds: each pair the ratios compare (raw and by hand, by
+ * hand and the broker, the API and the peer) the other way round, so that each side runs
+ * as often just before the other as just after it, and a slow drift of the machine favours
+ * neither. Not simply reversed: the last workload of one round would then also be the
+ * first of the next, and a process measured twice in a row comes out slower (four identical
+ * API servers measured in reversed rounds: the two at the ends, each measured twice in a row
+ * at every turn, 5-10% below the two in the middle; probably the second run starts with the
+ * first one's garbage, without the collection a process gets while it waits its turn).
+ * Here no process runs twice in a row, within a round or across rounds.
+ */
+const workloadsSwapped = [
+  "broker:createActivity",
+  "prisma:createActivity",
+  "raw:createActivity",
+  "peer:createActivity",
+  "api:createActivity",
+  "peer:me",
+  "api:me",
+].map((id) => workloads.find((workload) => workload.id === id));
 const OPERATIONS = {
   createActivity: `mutation { createActivity(input: {type: "run", title: "bench"}) { activity { id } } }`,
   me: "{ me { email } }",
@@ -169,7 +189,8 @@ async function startApi(url) {
       DATABASE_POOL_SIZE: String(POOL_SIZE),
       SHUTDOWN_DELAY_MS: "0", // no load balancer to wait for: stop at once
     },
-    { cwd: projectRoot },
+    // As the Docker image starts it (Dockerfile, CMD): on Node 20 this is V8's default.
+    { cwd: projectRoot, execArgv: ["--max-semi-space-size=16"] },
   );
   stoppers.push(server.stop);
   const rssBeforeSignUp = processRssMb(server.pid);
@@ -327,10 +348,8 @@ async function main() {
     checkpoint("warm-up");
     for (let round = 1; round <= rounds; round++) {
       for (const clients of clientCounts) {
-        // A, B, C in odd rounds and C, B, A in even ones: each contender is measured as
-        // often just before its pair as just after it, so a slow drift of the machine
-        // does not favour one side of a ratio.
-        for (const workload of round % 2 === 1 ? workloads : [...workloads].reverse()) {
+        // Each pair the other way round in even rounds (workloadsSwapped).
+        for (const workload of round % 2 === 1 ? workloads : workloadsSwapped) {
           const sample = await measure(admin, contenders, workload, clients, seconds);
           samples.push({ round, clients, workload: workload.id, ...sample });
           const errors = Object.values(sample.errors).reduce((a, b) => a + b, 0);

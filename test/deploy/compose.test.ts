@@ -64,7 +64,13 @@ describe("Dockerfile", () => {
   });
 
   it("starts the compiled server, whose files the build produces", () => {
-    expect(dockerfile).toMatch(/CMD \["node", "dist\/main\.js"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", (?:"--[\w=-]+", )*"dist\/main\.js"\]/);
     expect(dockerfile).toMatch(/npm run build/);
+  });
+
+  it("caps V8's young generation as on Node 20, and bench:e2e measures the API so", async () => {
+    const flag = "--max-semi-space-size=16";
+    expect(dockerfile).toContain(`CMD ["node", "${flag}", "dist/main.js"]`);
+    expect(await readFile("bench/e2e.mjs", "utf8")).toContain(`"${flag}"`);
   });
 });
