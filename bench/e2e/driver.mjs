@@ -7,9 +7,11 @@
 //   raw     pg: BEGIN; INSERT activity; INSERT notification ... SELECT; UPDATE user_stats; COMMIT
 //   prisma  the app's Prisma client (openDatabase from dist/db): prisma.$transaction(async tx => ...)
 //   broker  broker.run(createActivityWorkflow), as the API runs it, without HTTP and GraphQL
+//   steps   the workflow's use cases in a bare loop in prisma.$transaction (for bench:instructions)
 //
 // and drives it in a closed loop: `concurrency` clients, each its own user, each starting
-// its next operation when the last one finished, for `seconds`.
+// its next operation when the last one finished, for `seconds`. With BENCH_COUNT_RUNS set,
+// it runs a set number of operations under callgrind instead (see countInstructions).
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { latencySummary } from "./measure.mjs";
@@ -129,9 +131,78 @@ async function broker() {
   };
 }
 
-const contenders = { raw: rawPg, prisma: prismaTransaction, broker };
+/**
+ * The floor under any runner of steps (for bench/instructions.mjs): the workflow's three
+ * use cases called one after another in the same `prisma.$transaction`, each given a
+ * context, their outputs merged as the broker merges them; no deadline, stop signal,
+ * guard, timings or logs.
+ */
+async function steps() {
+  const [{ openDatabase }, { createActivityWorkflow }] = await Promise.all([
+    import("../../dist/db/index.js"),
+    import("../../dist/activities/index.js"),
+  ]);
+  const database = await openDatabase({ kind: "postgres", url, poolSize });
+  const context = { workflow: createActivityWorkflow.name, attempt: 1 };
+  async function createActivity(userId) {
+    await database.prisma.$transaction(
+      async (tx) => {
+        let available = newActivity(userId);
+        const result = {};
+        for (const step of createActivityWorkflow.steps) {
+          const output = await step.run(available, { ...context, tx, step: step.name });
+          available = { ...available, ...output };
+          Object.assign(result, output);
+        }
+        return result;
+      },
+      { isolationLevel: "ReadCommitted", timeout: 5_000 },
+    );
+  }
+  return { createActivity, close: () => database.close() };
+}
+
+const contenders = { raw: rawPg, prisma: prismaTransaction, broker, steps };
 if (!contenders[kind]) throw new Error(`unknown contender ${kind}`);
 const contender = await contenders[kind]();
+
+if (process.env.BENCH_COUNT_RUNS !== undefined) {
+  await countInstructions();
+  process.exit(0);
+}
+
+/**
+ * For bench/instructions.mjs, which runs this file under valgrind's callgrind with
+ * instrumentation off: BENCH_WARMUP_RUNS runs, then instrumentation on for
+ * BENCH_COUNT_RUNS runs, then off; BENCH_CLIENTS closed loops, as BENCH_USER_IDS.
+ */
+async function countInstructions() {
+  const { execFile } = await import("node:child_process");
+  const { promisify } = await import("node:util");
+  const callgrind = (option) =>
+    promisify(execFile)("callgrind_control", [option, `${process.pid}`]);
+  const userIds = process.env.BENCH_USER_IDS.split(",");
+  const clients = Number(process.env.BENCH_CLIENTS);
+  const runs = async (count, concurrency) => {
+    let started = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, client) => {
+        while (started < count) {
+          started += 1;
+          await contender.createActivity(userIds[client % userIds.length]);
+        }
+      }),
+    );
+  };
+  // One client first: under valgrind the first transactions are slow enough that clients
+  // queued behind them would give up waiting for a connection (Prisma's maxWait).
+  await runs(30, 1);
+  await runs(Number(process.env.BENCH_WARMUP_RUNS), clients);
+  await callgrind("--instr=on");
+  await runs(Number(process.env.BENCH_COUNT_RUNS), clients);
+  await callgrind("--instr=off");
+  await contender.close();
+}
 
 /** `concurrency` closed loops, client i as userIds[i], until `seconds` have passed. */
 async function run({ concurrency, seconds, userIds }) {
