@@ -60,7 +60,7 @@ async function count(target) {
   try {
     const userIds = (await seedUsers(url, clients)).map((user) => user.userId);
     log(`${target}: ${warmup} runs of warm-up, then ${runs} counted (several minutes)`);
-    await promisify(execFile)(
+    const { stdout } = await promisify(execFile)(
       "valgrind",
       [
         "--tool=callgrind",
@@ -87,7 +87,9 @@ async function count(target) {
     );
     const totals = /^totals: (\d+)$/m.exec(await readFile(outFile, "utf8"))?.[1];
     if (totals === undefined) throw new Error(`no totals in ${outFile}`);
-    return Number(totals) / runs;
+    const { failed } = JSON.parse(/^\{"failed".*$/m.exec(stdout)?.[0] ?? '{"failed":null}');
+    if (failed !== 0) log(`${target}: ${failed ?? "an unknown number of"} runs failed`);
+    return { instructions: Number(totals) / runs, failed };
   } finally {
     await rm(outFile, { force: true });
     await dropDatabases([name]);
@@ -103,16 +105,19 @@ for (let at = 0; at < targets.length; at += 2) {
   const counted = await Promise.all(pair.map(count));
   pair.forEach((target, i) => (perRun[target] = counted[i]));
 }
-const base = perRun.prisma;
+const base = perRun.prisma?.instructions;
 console.log(
   `createActivity, instructions per run (callgrind, V8 --single-threaded, ${clients} clients, ` +
     `${runs} runs after ${warmup}; Node ${process.version}):\n`,
 );
-console.log("| target | instructions per run | over by hand |\n| --- | ---: | ---: |");
+console.log(
+  "| target | instructions per run | over by hand | failed runs |\n| --- | ---: | ---: | ---: |",
+);
 for (const target of targets) {
+  const { instructions, failed } = perRun[target];
   const over =
     base === undefined || target === "prisma"
       ? ""
-      : `${((perRun[target] / base - 1) * 100).toFixed(1)}%`;
-  console.log(`| ${target} | ${(perRun[target] / 1e6).toFixed(3)} M | ${over} |`);
+      : `${((instructions / base - 1) * 100).toFixed(1)}%`;
+  console.log(`| ${target} | ${(instructions / 1e6).toFixed(3)} M | ${over} | ${failed ?? "?"} |`);
 }
