@@ -186,6 +186,10 @@ describe.each<DatabaseKind>(["postgres", "embedded"])(
         prisma: database.prisma,
         logger: captureLogs().logger,
         random: () => 0.5,
+        // A back-off of minutes (the 5 min ceiling, halved by `random`): the failed message
+        // cannot come due again between the two batches, however slow the machine. With
+        // the default 1 s base it waited 0.5 s, which a busy CI machine once outlasted.
+        retryBaseDelayMs: 3_600_000,
         handlers: {
           "test.down": async () => {
             throw new Error("provider down");
