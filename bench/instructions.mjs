@@ -3,10 +3,11 @@
 // contenders of `npm run bench:e2e` (bench/e2e/driver.mjs) under valgrind's callgrind, two
 // at a time, each on a database of its own, with V8 `--single-threaded` (its garbage
 // collection and compilation then run on the main thread and are counted too), and prints
-// instructions per run and the ratio to the hand-written transaction. The same build under
-// the same load repeats within 0.2%; a change to the code moves when V8's collections and
-// compilations fall, which moves the counts by 2-5% (bench/README.md, "How close the broker
-// can get"). Needs valgrind (Debian: apt-get install valgrind). About 10 minutes.
+// instructions per run and the ratio to the hand-written transaction. Two runs of the same
+// build back to back agree within 0.2%, runs at other times within about 3%, and a change
+// to the code moves when V8's collections and compilations fall, which moves the counts by
+// 2-5% (bench/README.md, "How close the broker can get"). Needs valgrind (Debian: apt-get
+// install valgrind). About 12 minutes.
 //
 //   npm run bench:instructions [-- --targets prisma,steps,broker --runs 6000 --warmup 8000 --clients 10]
 //
