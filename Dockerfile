@@ -28,5 +28,5 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Node 24's young generation grows to 64 MiB per semi-space (Node 20's to 16): under load the
 # API then held 290-300 MiB of RSS, and 207 with 16, at no CPU cost that showed
-# (bench/README.md, "Memory"). bench:e2e starts the API with the same flag.
+# (bench/README.md, "Node 24's young generation"). bench:e2e starts the API with the same flag.
 CMD ["node", "--max-semi-space-size=16", "dist/main.js"]

@@ -49,7 +49,7 @@ try {
   console.error("bench:instructions needs valgrind on the PATH (Debian: apt-get install valgrind)");
   process.exit(2);
 }
-/** The drivers' pool: as bench:e2e's; at most `clients`, so that no client waits for a connection. */
+/** The drivers' pool: as bench:e2e's, and no larger than the number of clients. */
 const POOL_SIZE = 10;
 const log = (line) => console.error(`[instructions] ${line}`);
 

@@ -184,20 +184,12 @@ async function countInstructions() {
   const userIds = process.env.BENCH_USER_IDS.split(",");
   const clients = Number(process.env.BENCH_CLIENTS);
   let failed = 0;
+  // A run that fails (under valgrind, a start that waited too long for a connection) is
+  // counted and reported, not fatal.
   const runs = async (count, concurrency) => {
     let started = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async (_, client) => {
-        while (started < count) {
-          started += 1;
-          // A run that fails (under valgrind, a start that waited too long for a
-          // connection) is counted and reported, not fatal.
-          await contender.createActivity(userIds[client % userIds.length]).catch(() => {
-            failed += 1;
-          });
-        }
-      }),
-    );
+    const { errors } = await closedLoops(concurrency, userIds, () => (started += 1) <= count);
+    for (const times of errors.values()) failed += times;
   };
   // One client first: under valgrind the first transactions are slow enough that clients
   // queued behind them would give up waiting for a connection (Prisma's maxWait).
@@ -210,18 +202,19 @@ async function countInstructions() {
   console.log(JSON.stringify({ failed }));
 }
 
-/** `concurrency` closed loops, client i as userIds[i], until `seconds` have passed. */
-async function run({ concurrency, seconds, userIds }) {
+/**
+ * `concurrency` closed loops, client i as userIds[i], each starting its next operation
+ * while `more()` says so; resolves with the operations that succeeded, their latencies,
+ * and the failures by error code.
+ */
+async function closedLoops(concurrency, userIds, more) {
   const latencies = [];
   const errors = new Map();
   let ok = 0;
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const until = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, client) => {
       const userId = userIds[client % userIds.length];
-      while (performance.now() < until) {
+      while (more()) {
         const begun = performance.now();
         try {
           await contender.createActivity(userId);
@@ -233,6 +226,19 @@ async function run({ concurrency, seconds, userIds }) {
         }
       }
     }),
+  );
+  return { ok, errors, latencies };
+}
+
+/** `concurrency` closed loops, client i as userIds[i], until `seconds` have passed. */
+async function run({ concurrency, seconds, userIds }) {
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  const { ok, errors, latencies } = await closedLoops(
+    concurrency,
+    userIds,
+    () => performance.now() < until,
   );
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
