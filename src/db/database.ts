@@ -26,6 +26,7 @@ import { seedDataDirFromTemplate } from "./embedded/dataDirTemplate.js";
 import { embeddedAdapterFactory } from "./embedded/embeddedAdapter.js";
 import { PgliteWorkerClient } from "./embedded/pgliteWorkerClient.js";
 import type { ConnectionStats, WithConnectionStats } from "./connectionStats.js";
+import { transactionClientFlattener } from "./flatTransactionClient.js";
 import { runInTransactionScope } from "./transactionScope.js";
 import { describeDatabase, type DatabaseConfig } from "./config.js";
 
@@ -57,7 +58,9 @@ export interface Database {
    * Starts interactive transactions like `prisma.$transaction`, and takes a `signal`: when
    * it aborts, the statement in flight is cancelled and the transaction rolls back. While
    * `fn` runs, transaction control sent through its client (a raw COMMIT) is refused
-   * (transactionControl.ts). What the broker runs its workflows through.
+   * (transactionControl.ts). `fn` gets the same client as `prisma.$transaction` would give
+   * it, as a plain object rather than Prisma's stack of proxies (flatTransactionClient.ts).
+   * What the broker runs its workflows through.
    */
   readonly transactions: TransactionStarter;
   /** Used by the migration runner: the same database, for Prisma's schema engine. */
@@ -93,6 +96,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   // to point their message at the calling line; a third of the client's own CPU per
   // query in a profile of createActivity. Our errors name the workflow and step instead.
   const prisma = new PrismaClient({ adapter: adapterFactory, errorFormat: "minimal" });
+  const flatten = transactionClientFlattener(prisma) ?? ((tx) => tx);
   let closing: Promise<void> | undefined;
   const database: Database = {
     config,
@@ -105,7 +109,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         const scope = { signal, inProgress: true };
         const work: typeof fn = async (tx) => {
           try {
-            return await fn(tx);
+            return await fn(flatten(tx));
           } finally {
             scope.inProgress = false;
           }
