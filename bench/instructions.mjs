@@ -12,7 +12,8 @@
 //   npm run bench:instructions [-- --targets prisma,steps,broker --runs 6000 --warmup 8000 --clients 10]
 //
 // Targets: prisma (the statements by hand in prisma.$transaction), steps (the workflow's
-// use cases called in a bare loop in it), broker (broker.run), raw (pg by hand).
+// use cases called in a bare loop in database.transactions, the broker's transactions),
+// broker (broker.run), raw (pg by hand).
 import { execFile, execFileSync } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -7,7 +7,7 @@
 //   raw     pg: BEGIN; INSERT activity; INSERT notification ... SELECT; UPDATE user_stats; COMMIT
 //   prisma  the app's Prisma client (openDatabase from dist/db): prisma.$transaction(async tx => ...)
 //   broker  broker.run(createActivityWorkflow), as the API runs it, without HTTP and GraphQL
-//   steps   the workflow's use cases in a bare loop in prisma.$transaction (for bench:instructions)
+//   steps   the workflow's use cases in a bare loop in database.transactions (for bench:instructions)
 //
 // and drives it in a closed loop: `concurrency` clients, each its own user, each starting
 // its next operation when the last one finished, for `seconds`. With BENCH_COUNT_RUNS set,
@@ -133,9 +133,10 @@ async function broker() {
 
 /**
  * The floor under any runner of steps (for bench/instructions.mjs): the workflow's three
- * use cases called one after another in the same `prisma.$transaction`, each given a
- * context, their outputs merged as the broker merges them; no deadline, stop signal,
- * guard, timings or logs.
+ * use cases called one after another in one transaction of `database.transactions` (as
+ * the broker's: Prisma's client without its proxies, the transaction-control guard), each
+ * given a context, their outputs merged as the broker merges them; no deadline, stop
+ * signal, timings or logs.
  */
 async function steps() {
   const [{ openDatabase }, { createActivityWorkflow }] = await Promise.all([
@@ -145,7 +146,7 @@ async function steps() {
   const database = await openDatabase({ kind: "postgres", url, poolSize });
   const context = { workflow: createActivityWorkflow.name, attempt: 1 };
   async function createActivity(userId) {
-    await database.prisma.$transaction(
+    await database.transactions.$transaction(
       async (tx) => {
         let available = newActivity(userId);
         const result = {};

@@ -94,9 +94,16 @@ export async function loadHttp({ url, body, tokens, seconds = Infinity, amount }
   const started = performance.now();
   const until = started + seconds * 1000;
   let lastAnswer = started;
+  // With `amount`, a client whose share is none is not started (autocannon has no "zero").
+  const clients = tokens
+    .map((token, i) => ({
+      token,
+      requests: amount === undefined ? 1e12 : share(amount, tokens.length, i),
+    }))
+    .filter((client) => client.requests > 0);
   await Promise.all(
-    tokens.map(
-      (token, i) =>
+    clients.map(
+      ({ token, requests }) =>
         new Promise((resolve, reject) => {
           const instance = autocannon(
             {
@@ -105,7 +112,7 @@ export async function loadHttp({ url, body, tokens, seconds = Infinity, amount }
               pipelining: 1,
               // Without `amount`, ended by the deadline below: a client stops after its
               // `responseMax`-th request has been answered.
-              amount: amount === undefined ? 1e12 : share(amount, tokens.length, i),
+              amount: requests,
               sampleInt: 50, // how soon autocannon notices that every client is done
               requests: [
                 {
