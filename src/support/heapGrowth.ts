@@ -19,12 +19,13 @@ export const HEAP_GROWING_PERCENT = { postgres: 65, embedded: 50 } as const;
 
 /**
  * Sets V8's heap growing factor for this process, for a server on `database`, unless the
- * command line or NODE_OPTIONS sets it already (an operator's choice wins). V8 reads the
+ * command line sets it already (`node --heap-growing-percent=100 dist/main.js`: an
+ * operator's choice wins; Node does not take the flag from NODE_OPTIONS). V8 reads the
  * flag at each full collection, so setting it once the process runs takes effect.
  */
 export function limitHeapGrowth(database: keyof typeof HEAP_GROWING_PERCENT): void {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some(
-    (argument) => /^--heap[-_]growing[-_]percent\b/.test(argument),
+  const given = process.execArgv.some((argument) =>
+    /^--heap[-_]growing[-_]percent\b/.test(argument),
   );
   if (!given) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT[database]}`);
 }
