@@ -15,7 +15,6 @@
 //   broker        broker.run(createActivityWorkflow)                             } closed loop
 //   API           node dist/main.js, NODE_ENV=production: createActivity, and { me { email } }
 //   peer          bench/peer/server.mjs (Apollo + Express + Prisma by hand): the same two
-import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg, platform, release } from "node:os";
@@ -32,6 +31,7 @@ import {
   dropDatabases,
   seedUsers,
 } from "./e2e/databases.mjs";
+import { startDriver } from "./e2e/driverProcess.mjs";
 import { graphql, loadHttp, startServer } from "./e2e/http.mjs";
 import { processCpuMs, processRssMb } from "./e2e/measure.mjs";
 import { markdown, ratios, summarize } from "./e2e/report.mjs";
@@ -131,43 +131,6 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     log(`${signal}: stopping the servers and dropping the databases`);
     cleanUp().finally(() => process.exit(130));
   });
-}
-
-/** An in-process contender: bench/e2e/driver.mjs in a process of its own, driven over IPC. */
-async function startDriver(kind, url) {
-  const child = fork(join(projectRoot, "bench/e2e/driver.mjs"), [kind], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH, DATABASE_URL: url, DATABASE_POOL_SIZE: String(POOL_SIZE) },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  let waiting;
-  const next = () => new Promise((resolve, reject) => (waiting = { resolve, reject }));
-  child.on("message", (message) => waiting?.resolve(message.result));
-  // A send to a driver that has gone (stopped by a signal meanwhile) fails its run.
-  child.on("error", (error) => waiting?.reject(error));
-  const exited = new Promise((resolve) =>
-    child.once("exit", (code, signal) => {
-      waiting?.reject(new Error(`the ${kind} driver exited with ${code ?? signal}`));
-      resolve();
-    }),
-  );
-  const ready = next();
-  await ready;
-  return {
-    pid: child.pid,
-    run(options) {
-      const result = next();
-      child.send({ type: "run", ...options });
-      return result;
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      if (child.connected) child.send({ type: "close" }, () => {});
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 const REGISTER = `mutation($input: RegisterUserInput!) { registerUser(input: $input) { sessionToken } }`;
@@ -308,7 +271,7 @@ async function main() {
   const contenders = {};
   for (const kind of ["raw", "prisma", "broker"]) {
     const users = await seedUsers(urls[kind], maxClients);
-    const driver = await startDriver(kind, urls[kind]);
+    const driver = await startDriver(kind, urls[kind], POOL_SIZE);
     stoppers.push(driver.stop);
     contenders[kind] = { ...driver, kind: "driver", userIds: users.map((u) => u.userId) };
   }

@@ -1,5 +1,6 @@
 // One in-process contender of `npm run bench:e2e`, in a process of its own (forked by
-// bench/e2e.mjs, which talks to it over IPC), so that its CPU time and RSS are its own.
+// bench/e2e.mjs, which talks to it over IPC), so that its CPU time and RSS are its own; or
+// two that take turns in one process, for `npm run bench:broker-ab` (bench/brokerAb.mjs).
 // It does the createActivity workflow's three writes in one transaction (the notification's
 // insert reads the user's notification setting itself, as SendNotification's does), one
 // of three ways:
@@ -164,8 +165,15 @@ async function steps() {
 }
 
 const contenders = { raw: rawPg, prisma: prismaTransaction, broker, steps };
-if (!contenders[kind]) throw new Error(`unknown contender ${kind}`);
-const contender = await contenders[kind]();
+// Usually one; several, comma-separated, for bench:broker-ab, which compares them in one
+// process (each `run` message then names its contender).
+const kinds = kind.split(",");
+for (const name of kinds) if (!contenders[name]) throw new Error(`unknown contender ${name}`);
+const byName = Object.fromEntries(
+  await Promise.all(kinds.map(async (name) => [name, await contenders[name]()])),
+);
+const contender = byName[kinds[0]];
+const closeAll = () => Promise.all(Object.values(byName).map((each) => each.close()));
 
 if (process.env.BENCH_COUNT_RUNS !== undefined) {
   await countInstructions();
@@ -199,16 +207,16 @@ async function countInstructions() {
   await callgrind("--instr=on");
   await runs(Number(process.env.BENCH_COUNT_RUNS), clients);
   await callgrind("--instr=off");
-  await contender.close();
+  await closeAll();
   console.log(JSON.stringify({ failed }));
 }
 
 /**
- * `concurrency` closed loops, client i as userIds[i], each starting its next operation
- * while `more()` says so; resolves with the operations that succeeded, their latencies,
- * and the failures by error code.
+ * `concurrency` closed loops of `target` (the contender by default), client i as
+ * userIds[i], each starting its next operation while `more()` says so; resolves with the
+ * operations that succeeded, their latencies, and the failures by error code.
  */
-async function closedLoops(concurrency, userIds, more) {
+async function closedLoops(concurrency, userIds, more, target = contender) {
   const latencies = [];
   const errors = new Map();
   let ok = 0;
@@ -218,7 +226,7 @@ async function closedLoops(concurrency, userIds, more) {
       while (more()) {
         const begun = performance.now();
         try {
-          await contender.createActivity(userId);
+          await target.createActivity(userId);
           latencies.push(performance.now() - begun);
           ok += 1;
         } catch (error) {
@@ -231,8 +239,11 @@ async function closedLoops(concurrency, userIds, more) {
   return { ok, errors, latencies };
 }
 
-/** `concurrency` closed loops, client i as userIds[i], until `seconds` have passed. */
-async function run({ concurrency, seconds, userIds }) {
+/**
+ * `concurrency` closed loops of the contender named `of` (the first by default), client i
+ * as userIds[i], until `seconds` have passed.
+ */
+async function run({ concurrency, seconds, userIds, of = kinds[0] }) {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const until = started + seconds * 1000;
@@ -240,6 +251,7 @@ async function run({ concurrency, seconds, userIds }) {
     concurrency,
     userIds,
     () => performance.now() < until,
+    byName[of],
   );
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
@@ -256,7 +268,7 @@ process.on("message", async (message) => {
   if (message.type === "run") {
     process.send({ type: "result", result: await run(message) });
   } else if (message.type === "close") {
-    await contender.close();
+    await closeAll();
     process.disconnect();
     process.exit(0);
   }
