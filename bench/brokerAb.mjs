@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { buildProject, projectRoot } from "../scripts/build.mjs";
 import { createMigratedDatabase, dropDatabases, seedUsers } from "./e2e/databases.mjs";
 import { startDriver } from "./e2e/driverProcess.mjs";
-import { spread } from "./e2e/measure.mjs";
+import { ratioCell, ratios } from "./e2e/report.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -31,10 +31,6 @@ if (!(rounds >= 1 && seconds > 0 && clientCounts.every((n) => n >= 1))) {
 /** The drivers' pool, as in bench:e2e. */
 const POOL_SIZE = 10;
 const log = (line) => console.error(`[broker-ab] ${line}`);
-const cell = (values) => {
-  const { median, min, max } = spread(values);
-  return `${median.toFixed(2)} (${min.toFixed(2)}-${max.toFixed(2)})`;
-};
 
 await buildProject({ log });
 const name = `activelog_bench_broker_ab_${process.pid}`;
@@ -55,22 +51,28 @@ try {
   for (const concurrency of clientCounts) {
     // Warm-up: both, at this concurrency, before anything counts.
     for (const of of ["prisma", "broker", "prisma", "broker"]) await run(of, concurrency, 1);
-    const throughput = [];
-    const cpu = [];
+    // Samples as bench:e2e's, so that its report computes the ratios round by round.
+    const samples = [];
     let failed = 0;
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? ["prisma", "broker"] : ["broker", "prisma"];
-      const result = {};
-      for (const of of order) result[of] = await run(of, concurrency, seconds);
-      const perSecond = (r) => r.ok / (r.elapsedMs / 1000);
-      throughput.push(perSecond(result.broker) / perSecond(result.prisma));
-      cpu.push(result.broker.cpuMs / result.broker.ok / (result.prisma.cpuMs / result.prisma.ok));
-      for (const r of Object.values(result)) {
-        for (const times of Object.values(r.errors)) failed += times;
+      for (const of of order) {
+        const result = await run(of, concurrency, seconds);
+        samples.push({
+          round,
+          clients: concurrency,
+          workload: of,
+          opsPerSec: result.ok / (result.elapsedMs / 1000),
+          cpuMsPerOp: result.cpuMs / result.ok,
+        });
+        for (const times of Object.values(result.errors)) failed += times;
       }
-      log(`${concurrency} clients, round ${round}/${rounds}: ${throughput.at(-1).toFixed(2)}`);
+      log(`${concurrency} clients, round ${round}/${rounds}`);
     }
-    console.log(`| ${concurrency} | ${cell(throughput)} | ${cell(cpu)} | ${failed} |`);
+    const [ratio] = ratios(samples, [{ a: "broker", b: "prisma", clients: concurrency }]);
+    console.log(
+      `| ${concurrency} | ${ratioCell(ratio.throughput)} | ${ratioCell(ratio.cpuPerOp)} | ${failed} |`,
+    );
   }
 } finally {
   await driver?.stop();

@@ -172,7 +172,6 @@ for (const name of kinds) if (!contenders[name]) throw new Error(`unknown conten
 const byName = Object.fromEntries(
   await Promise.all(kinds.map(async (name) => [name, await contenders[name]()])),
 );
-const contender = byName[kinds[0]];
 const closeAll = () => Promise.all(Object.values(byName).map((each) => each.close()));
 
 if (process.env.BENCH_COUNT_RUNS !== undefined) {
@@ -197,7 +196,8 @@ async function countInstructions() {
   // counted and reported, not fatal.
   const runs = async (count, concurrency) => {
     let started = 0;
-    const { errors } = await closedLoops(concurrency, userIds, () => (started += 1) <= count);
+    const more = () => (started += 1) <= count;
+    const { errors } = await closedLoops(byName[kinds[0]], concurrency, userIds, more);
     for (const times of errors.values()) failed += times;
   };
   // One client first: under valgrind the first transactions are slow enough that clients
@@ -212,11 +212,11 @@ async function countInstructions() {
 }
 
 /**
- * `concurrency` closed loops of `target` (the contender by default), client i as
- * userIds[i], each starting its next operation while `more()` says so; resolves with the
- * operations that succeeded, their latencies, and the failures by error code.
+ * `concurrency` closed loops of the contender `target`, client i as userIds[i], each
+ * starting its next operation while `more()` says so; resolves with the operations that
+ * succeeded, their latencies, and the failures by error code.
  */
-async function closedLoops(concurrency, userIds, more, target = contender) {
+async function closedLoops(target, concurrency, userIds, more) {
   const latencies = [];
   const errors = new Map();
   let ok = 0;
@@ -248,10 +248,10 @@ async function run({ concurrency, seconds, userIds, of = kinds[0] }) {
   const started = performance.now();
   const until = started + seconds * 1000;
   const { ok, errors, latencies } = await closedLoops(
+    byName[of],
     concurrency,
     userIds,
     () => performance.now() < until,
-    byName[of],
   );
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);

@@ -68,7 +68,8 @@ function cell(s, format = number) {
     ? format(s.median)
     : `${format(s.median)} (${format(s.min)}-${format(s.max)})`;
 }
-const ratioCell = (s) => cell(s, (x) => x.toFixed(2));
+/** A ratio's spread as "median (min-max)", two decimals. */
+export const ratioCell = (s) => cell(s, (x) => x.toFixed(2));
 
 export function markdown({ meta, labels, summary, ratioRows, memory, checks }) {
   const lines = [];
